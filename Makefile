@@ -1,0 +1,51 @@
+# Fazhi: the two commands a new user needs are `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test setup lint pytest pytest-pg bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
+setup: $(VENV)/.installed node_modules/.package-lock.json
+
+## run: set up, fill an empty database with the demo county, and serve http://127.0.0.1:8000
+run: setup
+	$(BIN)/fazhi demo --if-empty
+	$(BIN)/fazhi serve
+
+## test: set up, lint, type-check, and run the suite on SQLite and (when reachable) PostgreSQL
+test: setup lint pytest pytest-pg
+
+lint:
+	$(BIN)/ruff format --check fazhi tests bench
+	$(BIN)/ruff check fazhi tests bench
+	$(BIN)/mypy fazhi/workdays fazhi/rules
+
+pytest:
+	$(BIN)/pytest -p no:randomly
+
+pytest-pg:
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "PostgreSQL reachable: running the suite on PostgreSQL"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	else \
+		echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL run skipped"; \
+	fi
+
+## bench: benchmarks (not run in CI)
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,221 @@
+"""The ``fazhi`` command. 法治政府建设管理系统命令行。
+
+Exit status: 0 success, 2 bad input (a one-line Chinese + English reason on stderr), 1 failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+
+class BadInput(Exception):
+    """Bad input from the user: exit status 2."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
+    import django
+
+    django.setup()
+
+
+def _iso(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{value}”不是 ISO 日期（如 2024-02-08） / not an ISO date") from None
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+# -- serve ------------------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from waitress import serve
+
+    from fazhi.wsgi import application
+
+    if not any(prefix == "vendor/bootstrap" for prefix, _ in settings.STATICFILES_DIRS):
+        print("警告：未找到前端库（node_modules），页面将没有样式；请先运行 make setup。/ front-end assets missing",
+              file=sys.stderr)
+    db = settings.DATABASES["default"]
+    print(f"法治政府建设管理系统已启动：http://{args.host}:{args.port}/  （数据库：{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}）")
+    print("按 Ctrl+C 停止。/ Press Ctrl+C to stop.")
+    serve(application, host=args.host, port=args.port, threads=8, ident="fazhi")
+    return 0
+
+
+# -- demo -------------------------------------------------------------------------------------------
+def cmd_demo(args: argparse.Namespace) -> int:
+    from fazhi.core.demo import DemoError, build_demo, database_is_empty
+
+    if args.if_empty and not database_is_empty():
+        print("数据库已有数据，跳过演示数据。/ Database not empty; demo skipped.")
+        return 0
+    try:
+        ctx = build_demo(scale=args.scale, seed=args.seed, reset=args.reset)
+    except DemoError as exc:
+        raise BadInput(str(exc)) from exc
+    print("演示数据已生成 / demo data created: " + "，".join(f"{k} {v}" for k, v in sorted(ctx.rows.items())))
+    print("演示账号（用户名 / 密码）：")
+    for username, password, note in ctx.logins:
+        print(f"  {username:<10} / {password}    {note}")
+    return 0
+
+
+# -- workdays ---------------------------------------------------------------------------------------
+def cmd_workdays(args: argparse.Namespace) -> int:
+    from fazhi.workdays import services
+    from fazhi.workdays.calendar import DayKind, UnknownScheduleError
+    from fazhi.workdays.schedules import ScheduleFormatError, parse_schedule_json
+
+    try:
+        if args.action == "add":
+            print(services.add_workdays(args.date, args.n).isoformat())
+        elif args.action == "between":
+            print(services.workdays_between(args.date1, args.date2))
+        elif args.action == "due":
+            kind = DayKind.WORKDAY if args.working else DayKind(args.unit)
+            print(services.period_end(args.date, args.n, kind).isoformat())
+        elif args.action == "is":
+            print("工作日 workday" if services.is_workday(args.date) else "休息日 rest day")
+        elif args.action == "years":
+            for y in services.known_years():
+                print(f"{y.year}\t放假{y.holidays}天\t调休上班{y.makeup_workdays}天\t{'载入' if y.loaded else '软件包'}\t{y.source}")
+        elif args.action == "load":
+            path = Path(args.file)
+            if not path.is_file():
+                raise BadInput(f"文件不存在：{path} / file not found")
+            try:
+                schedules = parse_schedule_json(path.read_text(encoding="utf-8"))
+            except (ScheduleFormatError, UnicodeDecodeError) as exc:
+                raise BadInput(f"{path}：{exc} / invalid schedule file") from exc
+            for schedule in schedules:
+                services.schedule_load(schedule)
+                print(f"已载入{schedule.year}年：放假{len(schedule.holidays)}天，调休上班{len(schedule.makeup_workdays)}天")
+    except UnknownScheduleError as exc:
+        raise BadInput(str(exc)) from exc
+    return 0
+
+
+# -- rules ------------------------------------------------------------------------------------------
+def cmd_rules(args: argparse.Namespace) -> int:
+    from fazhi.rules.catalogue import CatalogueError, national_rule, national_rules
+    from fazhi.rules.services import deadline
+    from fazhi.workdays.calendar import UnknownScheduleError
+
+    if args.action == "list":
+        rules = national_rules()
+        if args.json:
+            print(json.dumps([{**r.__dict__, "kind": r.kind.value, "valid_from": str(r.valid_from or ""),
+                               "valid_to": str(r.valid_to or "")} for r in rules], ensure_ascii=False, indent=1))
+        else:
+            for r in rules:
+                print(f"{r.code}\t{r.display_value}\t{r.name}\t{r.source}")
+        return 0
+    try:
+        rule = national_rule(args.code, args.date)
+        end = deadline(args.code, args.date)
+    except (CatalogueError, ValueError, UnknownScheduleError) as exc:
+        raise BadInput(str(exc)) from exc
+    print(f"{end.isoformat()}\t{rule.name}：自{args.date.isoformat()}起{rule.value}{rule.unit}（{rule.source}）")
+    return 0
+
+
+# -- manage -----------------------------------------------------------------------------------------
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["fazhi manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fazhi",
+        description="法治政府建设管理系统：台账、期限、指标、年度报告与报告分析。"
+        " Fazhi: registers, deadlines, indicators, annual reports and report analysis.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令/command")
+
+    p = sub.add_parser("serve", help="迁移数据库并启动网页服务 / migrate and serve the web app")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="生成演示县数据 / fill the database with a demo county")
+    p.add_argument("--scale", type=int, default=1, help="规模倍数（县的个数）/ number of demo counties")
+    p.add_argument("--seed", type=int, default=2024, help="随机种子，同一种子结果相同 / random seed")
+    p.add_argument("--reset", action="store_true", help="清空现有数据后重建 / wipe the database first")
+    p.add_argument("--if-empty", action="store_true", help="仅在数据库为空时生成 / only when the database is empty")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("workdays", help="工作日计算 / working-day arithmetic")
+    wsub = p.add_subparsers(dest="action", required=True)
+    w = wsub.add_parser("add", help="DATE 之后第 N 个工作日 / the N-th working day after DATE")
+    w.add_argument("date", type=_iso)
+    w.add_argument("n", type=int)
+    w = wsub.add_parser("between", help="DATE1 之后至 DATE2（含）的工作日数 / working days in (DATE1, DATE2]")
+    w.add_argument("date1", type=_iso)
+    w.add_argument("date2", type=_iso)
+    w = wsub.add_parser("due", help="自 DATE 次日起算 N 日（或工作日）的期满日 / last day of a period")
+    w.add_argument("date", type=_iso)
+    w.add_argument("n", type=int)
+    w.add_argument("--working", action="store_true", help="按工作日计算 / count working days")
+    w.add_argument("--unit", choices=["日", "月", "年"], default="日", help="期间单位 / period unit")
+    w = wsub.add_parser("is", help="DATE 是否为工作日 / is DATE a working day")
+    w.add_argument("date", type=_iso)
+    wsub.add_parser("years", help="已知节假日安排的年份 / years with a known schedule")
+    w = wsub.add_parser("load", help="载入某年节假日安排（JSON）/ load a year's schedule")
+    w.add_argument("file")
+    p.set_defaults(func=cmd_workdays)
+
+    p = sub.add_parser("rules", help="规则目录 / the rules catalogue")
+    rsub = p.add_subparsers(dest="action", required=True)
+    r = rsub.add_parser("list", help="列出全国默认规则 / list national rules")
+    r.add_argument("--json", action="store_true")
+    r = rsub.add_parser("deadline", help="按规则计算期满日 / deadline of rule CODE from DATE")
+    r.add_argument("code")
+    r.add_argument("date", type=_iso)
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("manage", help="Django 管理命令（系统管理员用）/ Django management commands")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    _setup_django()
+    try:
+        if args.func is not cmd_manage:
+            _migrate()
+        return args.func(args)
+    except BadInput as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        print(f"失败：{exc} / failed", file=sys.stderr)
+        if os.environ.get("FAZHI_DEBUG") == "1":
+            raise
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The audit trail of a record, read from its django-simple-history table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    user: str
+    action: str
+    changes: list[Change]
+    reason: str
+
+
+def _display(field: models.Field | None, value: Any) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field is not None and field.is_relation and field.related_model is not None:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else f"#{value}"
+    return str(value)
+
+
+def _m2m_display(field: models.Field, rows: list[dict]) -> str:
+    target = field.related_model
+    key = target._meta.model_name
+    ids = [row.get(key) for row in rows]
+    names = [str(o) for o in target._default_manager.filter(pk__in=ids)]
+    return "、".join(sorted(names)) or "（空）"
+
+
+def audit_trail(obj: models.Model) -> list[AuditEntry]:
+    """Every recorded version of ``obj``, newest first, with what changed from the one before."""
+    entries = []
+    model_fields = {f.name: f for f in obj._meta.get_fields() if hasattr(f, "verbose_name")}
+    for record in obj.history.select_related("history_user").order_by("-history_date", "-history_id"):
+        changes: list[Change] = []
+        previous = record.prev_record
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = model_fields.get(change.field)
+                label = str(getattr(field, "verbose_name", change.field))
+                if field is not None and field.many_to_many:
+                    old, new = _m2m_display(field, change.old), _m2m_display(field, change.new)
+                else:
+                    old, new = _display(field, change.old), _display(field, change.new)
+                changes.append(Change(label, old, new))
+        user = record.history_user
+        entries.append(
+            AuditEntry(
+                at=record.history_date,
+                user=(user.display_name if user else "系统（命令行或导入）"),
+                action=ACTIONS.get(record.history_type, record.history_type),
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+    return entries

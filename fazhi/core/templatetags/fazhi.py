@@ -1,0 +1,35 @@
+"""Template filters: Chinese dates, masked personal data."""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from fazhi.org.masking import mask_id_number, mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value: date | datetime | None) -> str:
+    """2024年3月1日."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def weekday_cn(value: date) -> str:
+    return "星期" + "一二三四五六日"[value.weekday()]
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, value: str, kind: str = "id") -> str:
+    """Show personal data in full only to users allowed to see it."""
+    user = context["request"].user
+    if not value or (user.is_authenticated and (user.may_view_personal_data or user.is_superuser)):
+        return value
+    return mask_phone(value) if kind == "phone" else mask_id_number(value)

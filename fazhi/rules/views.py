@@ -1,0 +1,48 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from fazhi.org.models import Unit
+from fazhi.org.views import _apply_errors
+
+from . import services
+from .forms import RuleOverrideForm
+from .models import RuleOverride
+from .selectors import rules_by_area
+
+
+def rule_list(request):
+    on = date.today()
+    if raw := request.GET.get("on"):
+        try:
+            on = date.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, f"日期“{raw}”格式不正确，应为 2024-03-01；已按今天显示。")
+    unit = request.scope.unit
+    context = {
+        "groups": rules_by_area(unit, on),
+        "on": on,
+        "overrides": RuleOverride.objects.filter(unit_id__in=request.scope.visible_ids).select_related("unit"),
+    }
+    return render(request, "rules/rule_list.html", context)
+
+
+def override_create(request):
+    if not request.user.can_manage:
+        raise PermissionDenied("只有单位管理员或系统管理员可以调整规则。")
+    units = Unit.objects.filter(pk__in=request.scope.visible_ids).exclude(level="village")
+    initial = {"rule_code": request.GET.get("code"), "unit": request.scope.unit, "valid_from": date.today()}
+    form = RuleOverrideForm(request.POST or None, unit_queryset=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            override = services.override_save(
+                actor=request.user, override=form.save(commit=False), unit_ids=request.scope.visible_ids
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"已保存地方规则调整：{override}。")
+            return redirect("rules:list")
+    return render(request, "org/form.html", {"form": form, "title": "新增地方规则调整"})

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from fazhi.core.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("org/", include("fazhi.org.urls")),
+    path("workdays/", include("fazhi.workdays.urls")),
+    path("rules/", include("fazhi.rules.urls")),
+    path("sysadmin/", admin.site.urls),
+]
+
+admin.site.site_header = "法治政府建设管理系统 · 系统管理"
