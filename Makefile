@@ -30,15 +30,15 @@ test: setup lint pytest pytest-pg
 lint:
 	$(BIN)/ruff format --check fazhi tests bench
 	$(BIN)/ruff check fazhi tests bench
-	$(BIN)/mypy fazhi/workdays fazhi/rules
+	$(BIN)/mypy
 
 pytest:
-	$(BIN)/pytest -p no:randomly
+	$(BIN)/pytest -q
 
 pytest-pg:
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "PostgreSQL reachable: running the suite on PostgreSQL"; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
 	else \
 		echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL run skipped"; \
 	fi

@@ -11,3 +11,28 @@ def _fresh_calendar_cache():
     invalidate_cache()
     yield
     invalidate_cache()
+
+
+@pytest.fixture
+def county(db):
+    """县 → 司法局, 长冈乡 → 长冈乡司法所, 合富村; and a second township 河口镇 with a village."""
+    from fazhi.org.models import UnitLevel
+    from fazhi.org.tests.factories import UnitFactory
+
+    root = UnitFactory(code="C", name="青山县", level=UnitLevel.COUNTY)
+    units = {
+        "county": root,
+        "justice": UnitFactory(code="C-D1", name="青山县司法局", short_name="司法局", parent=root),
+        "changgang": UnitFactory(code="C-T1", name="长冈乡", level=UnitLevel.TOWNSHIP, parent=root),
+        "hekou": UnitFactory(code="C-T2", name="河口镇", level=UnitLevel.TOWNSHIP, parent=root),
+    }
+    units["changgang_office"] = UnitFactory(
+        code="C-T1S", name="长冈乡司法所", level=UnitLevel.OFFICE, parent=units["changgang"]
+    )
+    units["hefu"] = UnitFactory(
+        code="C-T1V1", name="合富村", level=UnitLevel.VILLAGE, parent=units["changgang"]
+    )
+    units["hekou_village"] = UnitFactory(
+        code="C-T2V1", name="河口村", level=UnitLevel.VILLAGE, parent=units["hekou"]
+    )
+    return units

@@ -28,7 +28,9 @@ def _iso(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"“{value}”不是 ISO 日期（如 2024-02-08） / not an ISO date") from None
+        raise argparse.ArgumentTypeError(
+            f"“{value}”不是 ISO 日期（如 2024-02-08） / not an ISO date"
+        ) from None
 
 
 def _migrate() -> None:
@@ -45,10 +47,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from fazhi.wsgi import application
 
     if not any(prefix == "vendor/bootstrap" for prefix, _ in settings.STATICFILES_DIRS):
-        print("警告：未找到前端库（node_modules），页面将没有样式；请先运行 make setup。/ front-end assets missing",
-              file=sys.stderr)
+        print(
+            "警告：未找到前端库（node_modules），页面将没有样式；请先运行 make setup。"
+            " / front-end assets missing",
+            file=sys.stderr,
+        )
     db = settings.DATABASES["default"]
-    print(f"法治政府建设管理系统已启动：http://{args.host}:{args.port}/  （数据库：{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}）")
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    print(f"法治政府建设管理系统已启动：http://{args.host}:{args.port}/  （数据库：{engine} {db['NAME']}）")
     print("按 Ctrl+C 停止。/ Press Ctrl+C to stop.")
     serve(application, host=args.host, port=args.port, threads=8, ident="fazhi")
     return 0
@@ -90,7 +96,8 @@ def cmd_workdays(args: argparse.Namespace) -> int:
             print("工作日 workday" if services.is_workday(args.date) else "休息日 rest day")
         elif args.action == "years":
             for y in services.known_years():
-                print(f"{y.year}\t放假{y.holidays}天\t调休上班{y.makeup_workdays}天\t{'载入' if y.loaded else '软件包'}\t{y.source}")
+                origin = "载入" if y.loaded else "软件包"
+                print(f"{y.year}\t放假{y.holidays}天\t调休上班{y.makeup_workdays}天\t{origin}\t{y.source}")
         elif args.action == "load":
             path = Path(args.file)
             if not path.is_file():
@@ -101,7 +108,9 @@ def cmd_workdays(args: argparse.Namespace) -> int:
                 raise BadInput(f"{path}：{exc} / invalid schedule file") from exc
             for schedule in schedules:
                 services.schedule_load(schedule)
-                print(f"已载入{schedule.year}年：放假{len(schedule.holidays)}天，调休上班{len(schedule.makeup_workdays)}天")
+                print(
+                    f"已载入{schedule.year}年：放假{len(schedule.holidays)}天，调休上班{len(schedule.makeup_workdays)}天"
+                )
     except UnknownScheduleError as exc:
         raise BadInput(str(exc)) from exc
     return 0
@@ -116,8 +125,21 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.action == "list":
         rules = national_rules()
         if args.json:
-            print(json.dumps([{**r.__dict__, "kind": r.kind.value, "valid_from": str(r.valid_from or ""),
-                               "valid_to": str(r.valid_to or "")} for r in rules], ensure_ascii=False, indent=1))
+            print(
+                json.dumps(
+                    [
+                        {
+                            **r.__dict__,
+                            "kind": r.kind.value,
+                            "valid_from": str(r.valid_from or ""),
+                            "valid_to": str(r.valid_to or ""),
+                        }
+                        for r in rules
+                    ],
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
         else:
             for r in rules:
                 print(f"{r.code}\t{r.display_value}\t{r.name}\t{r.source}")
@@ -127,7 +149,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
         end = deadline(args.code, args.date)
     except (CatalogueError, ValueError, UnknownScheduleError) as exc:
         raise BadInput(str(exc)) from exc
-    print(f"{end.isoformat()}\t{rule.name}：自{args.date.isoformat()}起{rule.value}{rule.unit}（{rule.source}）")
+    print(
+        f"{end.isoformat()}\t{rule.name}：自{args.date.isoformat()}起{rule.value}{rule.unit}（{rule.source}）"
+    )
     return 0
 
 
@@ -156,7 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, default=1, help="规模倍数（县的个数）/ number of demo counties")
     p.add_argument("--seed", type=int, default=2024, help="随机种子，同一种子结果相同 / random seed")
     p.add_argument("--reset", action="store_true", help="清空现有数据后重建 / wipe the database first")
-    p.add_argument("--if-empty", action="store_true", help="仅在数据库为空时生成 / only when the database is empty")
+    p.add_argument(
+        "--if-empty", action="store_true", help="仅在数据库为空时生成 / only when the database is empty"
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("workdays", help="工作日计算 / working-day arithmetic")

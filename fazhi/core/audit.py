@@ -76,3 +76,8 @@ def audit_trail(obj: models.Model) -> list[AuditEntry]:
             )
         )
     return entries
+
+
+def stamp_actor(instance: models.Model, actor: Any) -> None:
+    """Record ``actor`` as the author of the next saved version (outside requests too: CLI, imports)."""
+    instance._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history

@@ -6,7 +6,5 @@ def layout(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    sections = [
-        (s.label, [i for i in s.items if user.can_manage or not i.managers_only]) for s in SECTIONS
-    ]
+    sections = [(s.label, [i for i in s.items if user.can_manage or not i.managers_only]) for s in SECTIONS]
     return {"nav_sections": sections, "scope": request.scope}

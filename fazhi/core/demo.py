@@ -46,7 +46,9 @@ def build_demo(*, scale: int = 1, seed: int = 2024, reset: bool = False) -> Demo
         raise DemoError("--scale 应为不小于1的整数 / --scale must be at least 1")
     if not database_is_empty():
         if not reset:
-            raise DemoError("数据库中已有数据；如需重建演示数据请加 --reset（将清空全部数据） / database not empty")
+            raise DemoError(
+                "数据库中已有数据；如需重建演示数据请加 --reset（将清空全部数据） / database not empty"
+            )
         call_command("flush", interactive=False, verbosity=0)
     ctx = DemoContext(rng=random.Random(seed), scale=scale, years=range(2023, date.today().year + 1))
     with transaction.atomic():

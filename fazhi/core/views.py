@@ -18,7 +18,7 @@ def _annual_duties(unit: Unit | None, today: date) -> list[dict]:
     for rule in {r.code: r for r in national_rules() if r.kind is RuleKind.ANNUAL_DATE}.values():
         for year in (today.year, today.year + 1):
             due = annual_due_date(rule.code, year, unit=unit)
-            if due < today or (due - today).days > 120 and year > today.year:
+            if due < today or ((due - today).days > 120 and year > today.year):
                 continue
             try:
                 remaining = cal.workdays_between(today, due)

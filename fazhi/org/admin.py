@@ -24,4 +24,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("单位与角色", {"fields": ("unit", "role", "may_view_personal_data")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("单位与角色", {"fields": ("unit", "role", "may_view_personal_data")}),
+    )

@@ -17,26 +17,52 @@ DEMO_PASSWORD = "fazhi@2024"
 
 COUNTY_NAMES = ["青山县", "云溪县", "白河县", "松岭县", "石门县", "临江县", "桃源县", "凤鸣县"]
 TOWNSHIPS = [
-    ("城关镇", 12, "街道"), ("长冈乡", 8, "乡"), ("库区乡", 9, "乡"), ("北关街道", 10, "街道"),
-    ("新华镇", 11, "镇"), ("河口镇", 7, "镇"), ("柳林乡", 6, "乡"), ("太平镇", 9, "镇"),
-    ("石桥镇", 8, "镇"), ("龙泉乡", 6, "乡"),
+    ("城关镇", 12, "街道"),
+    ("长冈乡", 8, "乡"),
+    ("库区乡", 9, "乡"),
+    ("北关街道", 10, "街道"),
+    ("新华镇", 11, "镇"),
+    ("河口镇", 7, "镇"),
+    ("柳林乡", 6, "乡"),
+    ("太平镇", 9, "镇"),
+    ("石桥镇", 8, "镇"),
+    ("龙泉乡", 6, "乡"),
 ]
 # (name, short name, enforcement staff, legal reviewers)
 DEPARTMENTS = [
-    ("县司法局", "司法局", 6, 3), ("县公安局", "公安局", 40, 3), ("县市场监督管理局", "市场监管局", 30, 2),
-    ("县自然资源局", "自然资源局", 14, 1), ("县生态环境分局", "生态环境分局", 12, 1),
-    ("县交通运输局", "交通运输局", 16, 1), ("县农业农村局", "农业农村局", 12, 1),
-    ("县文化旅游广电局", "文旅广电局", 8, 1), ("县卫生健康委员会", "卫健委", 10, 1),
-    ("县应急管理局", "应急管理局", 10, 1), ("县住房和城乡建设局", "住建局", 12, 1),
-    ("县城市管理局", "城管局", 24, 1), ("县人力资源和社会保障局", "人社局", 6, 1),
-    ("县教育局", "教育局", 5, 1), ("县民政局", "民政局", 4, 1), ("县水利局", "水利局", 8, 1),
-    ("县林业局", "林业局", 10, 1), ("县财政局", "财政局", 4, 1), ("县发展和改革委员会", "发改委", 4, 1),
-    ("县行政审批服务局", "行政审批局", 6, 1), ("县医疗保障局", "医保局", 5, 1),
+    ("县司法局", "司法局", 6, 3),
+    ("县公安局", "公安局", 40, 3),
+    ("县市场监督管理局", "市场监管局", 30, 2),
+    ("县自然资源局", "自然资源局", 14, 1),
+    ("县生态环境分局", "生态环境分局", 12, 1),
+    ("县交通运输局", "交通运输局", 16, 1),
+    ("县农业农村局", "农业农村局", 12, 1),
+    ("县文化旅游广电局", "文旅广电局", 8, 1),
+    ("县卫生健康委员会", "卫健委", 10, 1),
+    ("县应急管理局", "应急管理局", 10, 1),
+    ("县住房和城乡建设局", "住建局", 12, 1),
+    ("县城市管理局", "城管局", 24, 1),
+    ("县人力资源和社会保障局", "人社局", 6, 1),
+    ("县教育局", "教育局", 5, 1),
+    ("县民政局", "民政局", 4, 1),
+    ("县水利局", "水利局", 8, 1),
+    ("县林业局", "林业局", 10, 1),
+    ("县财政局", "财政局", 4, 1),
+    ("县发展和改革委员会", "发改委", 4, 1),
+    ("县行政审批服务局", "行政审批局", 6, 1),
+    ("县医疗保障局", "医保局", 5, 1),
 ]
 VILLAGE_STEMS = "东西南北上下前后大小新老高"
 VILLAGE_TAILS = "庄河沟坪岭湾桥塘山湖店营寨园口"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉婷红建国文斌宇浩凯健俊帆帅旭宁龙林欣怡佳晨阳雪琳梅云峰海波鑫志鸿"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余"
+    "于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉婷红建国文斌宇浩凯健俊"
+    "帆帅旭宁龙林欣怡佳晨阳雪琳梅云峰海波鑫志鸿"
+)
 
 
 class _People:
@@ -67,7 +93,9 @@ class _People:
 
 def ensure_default_roles() -> dict[str, Role]:
     for order, (code, name, description) in enumerate(DEFAULT_ROLES):
-        Role.objects.update_or_create(code=code, defaults={"name": name, "description": description, "sort_order": order})
+        Role.objects.update_or_create(
+            code=code, defaults={"name": name, "description": description, "sort_order": order}
+        )
     return {r.code: r for r in Role.objects.all()}
 
 
@@ -79,15 +107,26 @@ def _unit(ctx: DemoContext, **fields) -> Unit:
 
 
 def _build_county(ctx: DemoContext, parent: Unit | None, index: int, staff: list[tuple[Person, list[str]]]):
-    name = COUNTY_NAMES[index % len(COUNTY_NAMES)] + (f"{index // len(COUNTY_NAMES) + 1}" if index >= len(COUNTY_NAMES) else "")
+    name = COUNTY_NAMES[index % len(COUNTY_NAMES)] + (
+        f"{index // len(COUNTY_NAMES) + 1}" if index >= len(COUNTY_NAMES) else ""
+    )
     code = f"41{index + 1:02d}00"
-    county = _unit(ctx, parent=parent, code=code, name=name, short_name=name, level=UnitLevel.COUNTY, sort_order=index)
+    county = _unit(
+        ctx, parent=parent, code=code, name=name, short_name=name, level=UnitLevel.COUNTY, sort_order=index
+    )
     people = _People(ctx, f"41{index + 1:02d}{23 + index % 70:02d}")
     for role_position in (("县委书记", ["principal"]), ("县长", ["principal"])):
         staff.append((people.make(county, role_position[0]), role_position[1]))
     for order, (dept_name, short, officers, reviewers) in enumerate(DEPARTMENTS):
-        dept = _unit(ctx, parent=county, code=f"{code}D{order + 1:02d}", name=dept_name, short_name=short,
-                     level=UnitLevel.DEPARTMENT, sort_order=100 + order)
+        dept = _unit(
+            ctx,
+            parent=county,
+            code=f"{code}D{order + 1:02d}",
+            name=dept_name,
+            short_name=short,
+            level=UnitLevel.DEPARTMENT,
+            sort_order=100 + order,
+        )
         staff.append((people.make(dept, "局长" if "委" not in short else "主任"), ["principal"]))
         for _ in range(reviewers):
             staff.append((people.make(dept, "法制审核员"), ["legal_reviewer"]))
@@ -97,12 +136,31 @@ def _build_county(ctx: DemoContext, parent: Unit | None, index: int, staff: list
             for _ in range(3):
                 staff.append((people.make(dept, "公职律师"), ["legal_advisor"]))
     for order, (town_name, villages, kind) in enumerate(TOWNSHIPS):
-        town = _unit(ctx, parent=county, code=f"{code}T{order + 1:02d}", name=f"{name}{town_name}",
-                     short_name=town_name, level=UnitLevel.TOWNSHIP, sort_order=10 + order)
+        town = _unit(
+            ctx,
+            parent=county,
+            code=f"{code}T{order + 1:02d}",
+            name=f"{name}{town_name}",
+            short_name=town_name,
+            level=UnitLevel.TOWNSHIP,
+            sort_order=10 + order,
+        )
         staff.append((people.make(town, "党委书记" if kind != "街道" else "党工委书记"), ["principal"]))
-        staff.append((people.make(town, "乡长" if kind == "乡" else ("镇长" if kind == "镇" else "办事处主任")), ["principal"]))
-        office = _unit(ctx, parent=town, code=f"{code}T{order + 1:02d}S", name=f"{town_name}司法所",
-                       short_name=f"{town_name}司法所", level=UnitLevel.OFFICE, sort_order=0)
+        staff.append(
+            (
+                people.make(town, "乡长" if kind == "乡" else ("镇长" if kind == "镇" else "办事处主任")),
+                ["principal"],
+            )
+        )
+        office = _unit(
+            ctx,
+            parent=town,
+            code=f"{code}T{order + 1:02d}S",
+            name=f"{town_name}司法所",
+            short_name=f"{town_name}司法所",
+            level=UnitLevel.OFFICE,
+            sort_order=0,
+        )
         staff.append((people.make(office, "司法所所长"), ["judicial_assistant", "legal_reviewer"]))
         staff.append((people.make(office, "司法协理员"), ["judicial_assistant"]))
         for _ in range(2):
@@ -111,9 +169,20 @@ def _build_county(ctx: DemoContext, parent: Unit | None, index: int, staff: list
             staff.append((people.make(town, "综合行政执法队员"), ["enforcement_officer"]))
         tails = ctx.rng.sample(VILLAGE_TAILS, len(VILLAGE_TAILS))
         for v in range(villages):
-            village_name = VILLAGE_STEMS[v % len(VILLAGE_STEMS)] + tails[v % len(tails)] + ("社区" if kind == "街道" and v < 4 else "村")
-            village = _unit(ctx, parent=town, code=f"{code}T{order + 1:02d}V{v + 1:02d}", name=f"{town_name}{village_name}",
-                            short_name=village_name, level=UnitLevel.VILLAGE, sort_order=10 + v)
+            village_name = (
+                VILLAGE_STEMS[v % len(VILLAGE_STEMS)]
+                + tails[v % len(tails)]
+                + ("社区" if kind == "街道" and v < 4 else "村")
+            )
+            village = _unit(
+                ctx,
+                parent=town,
+                code=f"{code}T{order + 1:02d}V{v + 1:02d}",
+                name=f"{town_name}{village_name}",
+                short_name=village_name,
+                level=UnitLevel.VILLAGE,
+                sort_order=10 + v,
+            )
             staff.append((people.make(village, "村（居）委会主任"), ["mediator"]))
             staff.append((people.make(village, "村（居）法律顾问"), ["legal_advisor"]))
             for _ in range(ctx.rng.randint(2, 4)):
@@ -123,8 +192,12 @@ def _build_county(ctx: DemoContext, parent: Unit | None, index: int, staff: list
     return county
 
 
-def _user(ctx: DemoContext, username: str, full_name: str, unit: Unit | None, role: str, note: str, **extra) -> None:
-    user = User(username=username, last_name=full_name[0], first_name=full_name[1:], unit=unit, role=role, **extra)
+def _user(
+    ctx: DemoContext, username: str, full_name: str, unit: Unit | None, role: str, note: str, **extra
+) -> None:
+    user = User(
+        username=username, last_name=full_name[0], first_name=full_name[1:], unit=unit, role=role, **extra
+    )
     user.set_password(DEMO_PASSWORD)
     user.save()
     ctx.rows["users"] += 1
@@ -136,22 +209,53 @@ def build(ctx: DemoContext) -> None:
     staff: list[tuple[Person, list[str]]] = []
     root = None
     if ctx.scale > 1:
-        root = _unit(ctx, parent=None, code="410000", name="示范市", short_name="示范市", level=UnitLevel.COUNTY)
+        root = _unit(
+            ctx, parent=None, code="410000", name="示范市", short_name="示范市", level=UnitLevel.COUNTY
+        )
     counties = [_build_county(ctx, root, i, staff) for i in range(ctx.scale)]
     created = bulk_create_with_history(
         [p for p, _ in staff], Person, batch_size=2000, default_change_reason="演示数据"
     )
     Through = Person.roles.through
     Through.objects.bulk_create(
-        [Through(person_id=p.pk, role_id=roles[code].pk) for p, (_, codes) in zip(created, staff, strict=True) for code in codes],
+        [
+            Through(person_id=p.pk, role_id=roles[code].pk)
+            for p, (_, codes) in zip(created, staff, strict=True)
+            for code in codes
+        ],
         batch_size=5000,
     )
     ctx.rows["people"] += len(created)
     county = counties[0]
     units = {u.short_name: u for u in Unit.objects.filter(parent=county)}
-    _user(ctx, "admin", "系统管理员", None, UserRole.SYSTEM_ADMIN, "系统管理员，可见全部单位", is_superuser=True, is_staff=True, may_view_personal_data=True)
-    _user(ctx, "yfzx", "周依法", county, UserRole.UNIT_ADMIN, f"{county.name}依法治县办（设在司法局），可见全县", may_view_personal_data=True)
+    _user(
+        ctx,
+        "admin",
+        "系统管理员",
+        None,
+        UserRole.SYSTEM_ADMIN,
+        "系统管理员，可见全部单位",
+        is_superuser=True,
+        is_staff=True,
+        may_view_personal_data=True,
+    )
+    _user(
+        ctx,
+        "yfzx",
+        "周依法",
+        county,
+        UserRole.UNIT_ADMIN,
+        f"{county.name}依法治县办（设在司法局），可见全县",
+        may_view_personal_data=True,
+    )
     _user(ctx, "sifaju", "陈司法", units["司法局"], UserRole.OPERATOR, "县司法局业务人员")
-    _user(ctx, "changgang", "黄长冈", units["长冈乡"], UserRole.UNIT_ADMIN, "长冈乡管理员，可见本乡及司法所、各村")
+    _user(
+        ctx,
+        "changgang",
+        "黄长冈",
+        units["长冈乡"],
+        UserRole.UNIT_ADMIN,
+        "长冈乡管理员，可见本乡及司法所、各村",
+    )
     _user(ctx, "scjg", "刘市监", units["市场监管局"], UserRole.OPERATOR, "县市场监督管理局执法人员")
     _user(ctx, "lingdao", "王领导", county, UserRole.VIEWER, "县领导，只读查看全县")

@@ -13,7 +13,9 @@ class ScopedUnitChoiceMixin:
     def limit_units(self, unit_ids: list[int]) -> None:
         for name in self.unit_fields:
             if name in self.fields:
-                self.fields[name].queryset = Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code")
+                self.fields[name].queryset = Unit.objects.filter(pk__in=unit_ids).order_by(
+                    "sort_order", "code"
+                )
 
 
 class UnitForm(ScopedUnitChoiceMixin, forms.ModelForm):
@@ -52,12 +54,23 @@ class PersonForm(ScopedUnitChoiceMixin, forms.ModelForm):
 
 class UserForm(ScopedUnitChoiceMixin, forms.ModelForm):
     password = forms.CharField(
-        label="密码", required=False, widget=forms.PasswordInput, help_text="新建用户必填；编辑时留空表示不修改"
+        label="密码",
+        required=False,
+        widget=forms.PasswordInput,
+        help_text="新建用户必填；编辑时留空表示不修改",
     )
 
     class Meta:
         model = User
-        fields = ["username", "last_name", "first_name", "unit", "role", "may_view_personal_data", "is_active"]
+        fields = [
+            "username",
+            "last_name",
+            "first_name",
+            "unit",
+            "role",
+            "may_view_personal_data",
+            "is_active",
+        ]
         labels = {"last_name": "姓", "first_name": "名", "is_active": "启用"}
         error_messages = {"username": {"unique": "该用户名已被使用。"}}
 

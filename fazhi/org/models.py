@@ -1,6 +1,7 @@
 """Units (a tree), people with their roles, and users who belong to a unit."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 from tree_queries.models import TreeNode
@@ -36,6 +37,13 @@ class Unit(TreeNode):
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    def clean(self) -> None:
+        if self.pk and self.parent_id:
+            below = Unit.objects.descendants(self, include_self=True).values_list("pk", flat=True)
+            if self.parent_id in set(below):
+                raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+        super().clean()
 
 
 class Role(models.Model):

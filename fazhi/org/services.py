@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from fazhi.core.audit import stamp_actor
+
 from .models import Person, Role, Unit, User, UserRole
-from .selectors import subtree_ids
 
 
 def _require_manager(actor: User) -> None:
@@ -32,10 +33,8 @@ def unit_save(*, actor: User, unit: Unit, unit_ids: list[int]) -> Unit:
             raise PermissionDenied("只有系统管理员可以设立顶级单位。")
     else:
         _require_in_scope(unit_ids, unit.parent_id, "上级单位")
-        if unit.pk and unit.parent_id in subtree_ids(unit):
-            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
     unit.full_clean()
-    unit._history_user = actor
+    stamp_actor(unit, actor)
     unit.save()
     return unit
 
@@ -50,7 +49,7 @@ def person_save(*, actor: User, person: Person, roles: Iterable[Role], unit_ids:
     _require_in_scope(unit_ids, person.unit_id, "所属单位")
     person.id_number = person.id_number.upper()
     person.full_clean()
-    person._history_user = actor
+    stamp_actor(person, actor)
     person.save()
     person.roles.set(list(roles))
     return person
@@ -78,6 +77,6 @@ def user_save(*, actor: User, user: User, unit_ids: list[int], password: str | N
     elif not user.pk:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
-    user._history_user = actor
+    stamp_actor(user, actor)
     user.save()
     return user

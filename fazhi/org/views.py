@@ -72,7 +72,9 @@ def unit_edit(request, pk: int | None = None):
     form.limit_units(request.scope.visible_ids)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_save(actor=request.user, unit=form.save(commit=False), unit_ids=request.scope.visible_ids)
+            unit = services.unit_save(
+                actor=request.user, unit=form.save(commit=False), unit_ids=request.scope.visible_ids
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -96,7 +98,9 @@ def person_list(request):
     page = Paginator(people.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "org/person_list.html", {"page": page, "filters": filters, "query": query.urlencode()})
+    return render(
+        request, "org/person_list.html", {"page": page, "filters": filters, "query": query.urlencode()}
+    )
 
 
 def person_detail(request, pk: int):
@@ -110,7 +114,9 @@ def person_edit(request, pk: int | None = None):
     person = get_object_or_404(Person, pk=pk) if pk else Person(unit=request.scope.unit)
     if pk:
         selectors.assert_unit_in_scope(request.scope.visible_ids, person.unit_id)
-    form = PersonForm(request.POST or None, instance=person, initial={"roles": person.roles.all() if pk else []})
+    form = PersonForm(
+        request.POST or None, instance=person, initial={"roles": person.roles.all() if pk else []}
+    )
     form.limit_units(request.scope.visible_ids)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,7 +179,11 @@ def audit_log(request):
     _require_manager(request)
     ids = request.scope.unit_ids
     rows = []
-    for model, unit_field, kind in ((Unit, "id", "单位"), (Person, "unit_id", "人员"), (User, "unit_id", "用户")):
+    for model, unit_field, kind in (
+        (Unit, "id", "单位"),
+        (Person, "unit_id", "人员"),
+        (User, "unit_id", "用户"),
+    ):
         history = get_history_model_for_model(model)
         for record in (
             history.objects.filter(**{f"{unit_field}__in": ids})

@@ -6,6 +6,7 @@ limit as a literal, they ask ``fazhi.rules.services`` for the value in force for
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -126,7 +127,7 @@ def national_rules() -> tuple[Rule, ...]:
         by_code.setdefault(rule.code, []).append(rule)
     for code, versions in by_code.items():
         spans = sorted((v.valid_from or date.min, v.valid_to or date.max) for v in versions)
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             if start <= end:
                 raise CatalogueError(f"规则 {code} 的多个版本有效期重叠")
     return rules

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from fazhi.core.audit import stamp_actor
 from fazhi.org.models import Unit, User
 from fazhi.workdays.calendar import DayKind, WorkCalendar
 from fazhi.workdays.services import work_calendar
@@ -117,6 +118,6 @@ def override_save(*, actor: User, override: RuleOverride, unit_ids: list[int]) -
     if errors:
         raise ValidationError(errors)
     override.full_clean()
-    override._history_user = actor
+    stamp_actor(override, actor)
     override.save()
     return override

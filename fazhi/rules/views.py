@@ -24,7 +24,9 @@ def rule_list(request):
     context = {
         "groups": rules_by_area(unit, on),
         "on": on,
-        "overrides": RuleOverride.objects.filter(unit_id__in=request.scope.visible_ids).select_related("unit"),
+        "overrides": RuleOverride.objects.filter(unit_id__in=request.scope.visible_ids).select_related(
+            "unit"
+        ),
     }
     return render(request, "rules/rule_list.html", context)
 

@@ -15,14 +15,21 @@ def _lines(text: str) -> list[str]:
 
 class ScheduleForm(forms.Form):
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
-    source = forms.CharField(label="依据", max_length=300, help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）")
+    source = forms.CharField(
+        label="依据",
+        max_length=300,
+        help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）",
+    )
     holidays = forms.CharField(
         label="放假日期",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="每行一个日期或区间，可加名称，如：2027-02-06~2027-02-13 春节",
     )
     makeup_workdays = forms.CharField(
-        label="调休上班日期", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="每行一个日期"
+        label="调休上班日期",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一个日期",
     )
 
     def clean(self):
@@ -52,7 +59,9 @@ def _period_rule_choices() -> list[tuple[str, str]]:
 
 
 class DeadlineForm(forms.Form):
-    start = forms.DateField(label="起算日", initial=date.today, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="起算日", initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
+    )
     rule = forms.ChoiceField(label="法定期限", required=False)
     n = forms.IntegerField(label="期间", min_value=1, max_value=3650, required=False)
     kind = forms.ChoiceField(label="单位", choices=[(k.value, k.value) for k in DayKind], required=False)

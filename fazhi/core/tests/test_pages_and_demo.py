@@ -1,0 +1,80 @@
+"""The demo county end to end: it builds deterministically and every main page renders on it."""
+
+import pytest
+from django.urls import reverse
+
+from fazhi.cli import main
+from fazhi.core.demo import DemoError, build_demo
+from fazhi.org.models import Person, Unit, UnitLevel, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.django_db(transaction=True)  # --reset flushes the database, as the real command does
+def test_demo_county_is_realistic_and_deterministic(capsys):
+    assert main(["demo", "--seed", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "yfzx" in out and "fazhi@2024" in out
+    counts = {level: Unit.objects.filter(level=level).count() for level in UnitLevel.values}
+    assert counts["county"] == 1 and counts["township"] == 10 and counts["department"] >= 20
+    assert counts["village"] >= 60 and counts["office"] == 10
+    first = list(Person.objects.order_by("pk").values_list("name", "id_number")[:50])
+    assert Person.objects.count() > 500
+    assert all(
+        Person.objects.filter(roles__code=code).exists() for code in ("principal", "mediator", "law_literate")
+    )
+
+    assert main(["demo", "--seed", "7"]) == 2
+    assert "--reset" in capsys.readouterr().err
+    assert main(["demo", "--seed", "7", "--if-empty"]) == 0
+
+    build_demo(seed=7, reset=True)
+    assert list(Person.objects.order_by("pk").values_list("name", "id_number")[:50]) == first
+
+
+def test_demo_rejects_bad_scale():
+    with pytest.raises(DemoError):
+        build_demo(scale=0)
+
+
+@pytest.mark.parametrize("username", ["admin", "yfzx", "changgang", "lingdao"])
+def test_main_pages_render_for_every_demo_role(client, username):
+    build_demo(seed=3)
+    client.force_login(User.objects.get(username=username))
+    for name in ("home", "org:unit_list", "org:person_list", "rules:list", "workdays:calendar"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, (username, name)
+        assert "法治政府建设管理系统" in response.content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert "年度报送节点" in home and "期限计算器" in home
+
+
+def test_deadline_calculator_partial(client):
+    build_demo(seed=3)
+    client.force_login(User.objects.get(username="yfzx"))
+    url = reverse("workdays:deadline")
+    page = client.get(url, {"start": "2024-02-07", "rule": "reconsideration.acceptance"}).content.decode()
+    assert "2024年2月20日" in page and "行政复议法" in page
+    page = client.get(url, {"start": "2024-08-02", "n": "60", "kind": "日"}).content.decode()
+    assert "2024年10月8日" in page and "依法顺延" in page
+    page = client.get(url, {"start": "2026-12-01", "n": "60", "kind": "日"}).content.decode()
+    assert "2027年的节假日安排尚未载入" in page
+    page = client.get(url, {"start": "2024-08-02"}).content.decode()
+    assert "请选择一项法定期限" in page
+
+
+def test_admin_loads_a_schedule_through_the_form(client):
+    build_demo(seed=3)
+    client.force_login(User.objects.get(username="admin"))
+    data = {
+        "year": 2027,
+        "source": "测试通知",
+        "holidays": "2027-01-01~2027-01-03 元旦\n2027-02-05~2027-02-13 春节",
+        "makeup_workdays": "2027-02-20",
+    }
+    response = client.post(reverse("workdays:load"), data, follow=True)
+    assert "已载入2027年节假日安排：放假12天，调休上班1天" in response.content.decode()
+    bad = client.post(reverse("workdays:load"), {**data, "makeup_workdays": "2027-03-03"}).content.decode()
+    assert "是周一至周五" in bad
+    client.force_login(User.objects.get(username="yfzx"))
+    assert client.get(reverse("workdays:load")).status_code == 403
