@@ -10,11 +10,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from importlib import import_module
 
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 CONTRIBUTORS = [
     "fazhi.org.demo.build",
@@ -50,7 +50,7 @@ def build_demo(*, scale: int = 1, seed: int = 2024, reset: bool = False) -> Demo
                 "数据库中已有数据；如需重建演示数据请加 --reset（将清空全部数据） / database not empty"
             )
         call_command("flush", interactive=False, verbosity=0)
-    ctx = DemoContext(rng=random.Random(seed), scale=scale, years=range(2023, date.today().year + 1))
+    ctx = DemoContext(rng=random.Random(seed), scale=scale, years=range(2023, timezone.localdate().year + 1))
     with transaction.atomic():
         for path in CONTRIBUTORS:
             module, name = path.rsplit(".", 1)

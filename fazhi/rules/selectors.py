@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from fazhi.org.models import Unit
 
 from .catalogue import CONFIDENCE_LABELS, Rule, national_rules
@@ -18,7 +20,7 @@ class RuleRow:
 
 def rules_by_area(unit: Unit | None, on: date | None = None) -> dict[str, list[RuleRow]]:
     """Every rule in force on ``on``, grouped by work area, with the unit's override beside the default."""
-    on = on or date.today()
+    on = on or timezone.localdate()
     grouped: dict[str, list[RuleRow]] = {}
     seen: set[str] = set()
     for rule in national_rules():

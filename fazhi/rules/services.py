@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from fazhi.core.audit import stamp_actor
 from fazhi.org.models import Unit, User
@@ -34,7 +35,7 @@ def _ancestor_ids(unit: Unit) -> list[int]:
 
 
 def effective_rule(code: str, *, unit: Unit | None = None, on: date | None = None) -> EffectiveRule:
-    on = on or date.today()
+    on = on or timezone.localdate()
     default = national_rule(code, on)
     if unit is None:
         return EffectiveRule(default, default, None)
@@ -81,7 +82,7 @@ def annual_due_date(code: str, year: int, *, unit: Unit | None = None) -> date:
 
 def report_parts(on: date | None = None) -> list[Rule]:
     """The required parts of the annual report, in order."""
-    on = on or date.today()
+    on = on or timezone.localdate()
     parts = [r for r in national_rules() if r.kind is RuleKind.REPORT_PART and r.valid_on(on)]
     return sorted(parts, key=lambda r: int(r.value))
 

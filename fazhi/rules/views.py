@@ -3,6 +3,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from fazhi.org.models import Unit
 from fazhi.org.views import _apply_errors
@@ -14,7 +15,7 @@ from .selectors import rules_by_area
 
 
 def rule_list(request):
-    on = date.today()
+    on = timezone.localdate()
     if raw := request.GET.get("on"):
         try:
             on = date.fromisoformat(raw)
@@ -35,7 +36,11 @@ def override_create(request):
     if not request.user.can_manage:
         raise PermissionDenied("只有单位管理员或系统管理员可以调整规则。")
     units = Unit.objects.filter(pk__in=request.scope.visible_ids).exclude(level="village")
-    initial = {"rule_code": request.GET.get("code"), "unit": request.scope.unit, "valid_from": date.today()}
+    initial = {
+        "rule_code": request.GET.get("code"),
+        "unit": request.scope.unit,
+        "valid_from": timezone.localdate(),
+    }
     form = RuleOverrideForm(request.POST or None, unit_queryset=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

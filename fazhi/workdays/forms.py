@@ -1,6 +1,5 @@
-from datetime import date
-
 from django import forms
+from django.utils import timezone
 
 from fazhi.rules.catalogue import RuleKind, national_rules
 
@@ -60,7 +59,7 @@ def _period_rule_choices() -> list[tuple[str, str]]:
 
 class DeadlineForm(forms.Form):
     start = forms.DateField(
-        label="起算日", initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
+        label="起算日", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
     rule = forms.ChoiceField(label="法定期限", required=False)
     n = forms.IntegerField(label="期间", min_value=1, max_value=3650, required=False)

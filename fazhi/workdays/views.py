@@ -1,14 +1,15 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from fazhi.rules.services import effective_rule
 
 from . import services
-from .calendar import DayKind, UnknownScheduleError
+from .calendar import DayKind, UnknownScheduleError, add_months
 from .forms import DeadlineForm, ScheduleForm
 
 
@@ -28,7 +29,7 @@ def _year_grid(year: int) -> list[dict]:
 
 def calendar_page(request):
     years = services.known_years()
-    today = date.today()
+    today = timezone.localdate()
     year = int(request.GET.get("year") or today.year)
     context = {
         "years": years,
@@ -71,21 +72,24 @@ def deadline_calculator(request):
         else:
             n, kind = form.cleaned_data["n"], DayKind(form.cleaned_data["kind"])
         cal = services.work_calendar()
+        today = timezone.localdate()
         try:
             end = cal.period_end(start, n, kind)
-            plain_end = end if kind is DayKind.WORKDAY else None
-            if kind is DayKind.DAY:
-                plain_end = start + timedelta(days=n)
+            unrolled = {
+                DayKind.DAY: start + timedelta(days=n),
+                DayKind.MONTH: add_months(start, n),
+                DayKind.YEAR: add_months(start, 12 * n),
+            }.get(kind, end)
             result = {
                 "rule": rule,
                 "start": start,
                 "n": n,
                 "kind": kind.value,
                 "end": end,
-                "rolled_from": plain_end if plain_end and plain_end != end else None,
+                "rolled_from": unrolled if unrolled != end else None,
                 "calendar_days": (end - start).days,
                 "workdays": cal.workdays_between(start, end),
-                "remaining": cal.workdays_between(date.today(), end) if end >= date.today() else None,
+                "remaining": cal.workdays_between(today, end) if end >= today else None,
             }
         except UnknownScheduleError as exc:
             error = str(exc)
