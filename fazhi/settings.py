@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "fazhi.org",
     "fazhi.workdays",
     "fazhi.rules",
+    "fazhi.indicators",
+    "fazhi.reports",
 ]
 
 MIDDLEWARE = [
