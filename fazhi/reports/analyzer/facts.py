@@ -159,7 +159,7 @@ def extract_facts(text: str, junk: list[tuple[int, int]] | None = None) -> list[
             fact = Fact(
                 value, unit, approx, start, end, quote, name or _label(text, clause_start, start, unit)
             )
-            fact.indicator = map_indicator(fact, before if not name else name, text[end:clause_end])
+            fact.indicator = map_indicator(fact, name or before, text[end:clause_end])
             facts.append(fact)
     return facts
 
