@@ -1,0 +1,72 @@
+"""The analyzer against the gold annotations of the five seed reports (shared/gold)."""
+
+from pathlib import Path
+
+import pytest
+
+from fazhi.reports.analyzer.facts import extract_facts
+from fazhi.reports.analyzer.gold import GoldScore, load_gold, score
+from fazhi.reports.analyzer.reading import ReadError, junk_spans, read_bytes, read_file
+from fazhi.reports.analyzer.structure import (
+    find_sections,
+    find_title,
+    find_unit,
+    find_year,
+    map_parts,
+    unit_level,
+)
+
+SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+GOLD = load_gold(SHARED / "gold", SHARED / "seeds") if (SHARED / "gold").is_dir() else []
+pytestmark = pytest.mark.skipif(not GOLD, reason="shared/gold is not beside the checkout")
+
+
+def test_figures_against_gold():
+    total = GoldScore()
+    for seed, gold in GOLD:
+        text = read_file(seed)
+        facts = [f.as_dict() for f in extract_facts(text, junk_spans(text))]
+        for f in facts:  # offsets point into the text as read: the figure's digits stand there
+            assert any(
+                c.isdigit() or c in "零〇一二两三四五六七八九十百千万" for c in text[f["start"] : f["end"]]
+            ), f
+        total.add(score(text, facts, gold))
+    assert total.recall >= 0.97, total.missed
+    assert not total.non_fact_hits, total.non_fact_hits
+    assert total.catalogue_accuracy >= 0.90, total.wrong_ids
+
+
+@pytest.mark.parametrize(("seed", "gold"), GOLD, ids=[g["seed_file"][:3] for _, g in GOLD])
+def test_structure_against_gold(seed, gold):
+    text = read_file(seed)
+    junk = junk_spans(text)
+    title, _ = find_title(text, junk)
+    unit = find_unit(title, text)
+    assert unit == gold["unit"]
+    assert unit_level(unit) == gold["level"]
+    assert find_year(title, text) == gold["year"]
+    sections = find_sections(text, junk)
+    assert [s.heading for s in sections if s.level == 1] == gold["sections"]
+    parts = {p["part"]: p for p in map_parts(text, sections)}
+    assert all(parts[p]["present"] for p in ("measures", "shortcomings", "next_year")), parts
+
+
+def test_debris_is_skipped_without_shifting_offsets():
+    seed = next(s for s, g in GOLD if g["seed_file"].startswith("003"))
+    text = read_file(seed)
+    spans = junk_spans(text)
+    assert any("佚名" in text[a:b] for a, b in spans)
+    assert any("版权所有" in text[a:b] for a, b in spans)
+    facts = extract_facts(text, spans)
+    assert all(not any(a <= f.start < b for a, b in spans) for f in facts)
+
+
+def test_gb18030_text_and_bad_inputs():
+    text = "某县司法局关于2024年度法治政府建设情况的报告\n全年办理法律援助案件632件。"
+    assert read_bytes(text.encode("gb18030"), "r.txt") == text
+    with pytest.raises(ReadError, match="不支持的文件类型"):
+        read_bytes(b"x", "r.exe")
+    with pytest.raises(ReadError, match="文件是空的"):
+        read_bytes(b"  ", "r.txt")
+    with pytest.raises(ReadError, match="已损坏"):
+        read_bytes(b"not a zip", "r.docx")
