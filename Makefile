@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test setup lint pytest pytest-pg bench clean
+.PHONY: run test setup lint pytest pytest-pg clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,8 @@ run: setup
 test: setup lint pytest pytest-pg
 
 lint:
-	$(BIN)/ruff format --check fazhi tests bench
-	$(BIN)/ruff check fazhi tests bench
+	$(BIN)/ruff format --check fazhi tests conftest.py
+	$(BIN)/ruff check fazhi tests conftest.py
 	$(BIN)/mypy
 
 pytest:
@@ -42,10 +42,6 @@ pytest-pg:
 	else \
 		echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL run skipped"; \
 	fi
-
-## bench: benchmarks (not run in CI)
-bench: setup
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules var
