@@ -11,7 +11,7 @@ from fazhi.core.demo import DemoContext
 
 from .masking import id_number_check_code
 from .models import Person, Role, Unit, UnitLevel, User, UserRole
-from .roles import DEFAULT_ROLES
+from .roles import seed_default_roles
 
 DEMO_PASSWORD = "fazhi@2024"
 
@@ -92,10 +92,7 @@ class _People:
 
 
 def ensure_default_roles() -> dict[str, Role]:
-    for order, (code, name, description) in enumerate(DEFAULT_ROLES):
-        Role.objects.update_or_create(
-            code=code, defaults={"name": name, "description": description, "sort_order": order}
-        )
+    seed_default_roles(Role)
     return {r.code: r for r in Role.objects.all()}
 
 

@@ -10,3 +10,11 @@ DEFAULT_ROLES = [
     ("judicial_assistant", "司法所工作人员", "司法所所长、司法协理员"),
     ("publicity_volunteer", "普法志愿者", ""),
 ]
+
+
+def seed_default_roles(role_model) -> None:
+    """Create or refresh the default roles; takes the model so migrations can pass their historical one."""
+    for order, (code, name, description) in enumerate(DEFAULT_ROLES):
+        role_model.objects.update_or_create(
+            code=code, defaults={"name": name, "description": description, "sort_order": order}
+        )

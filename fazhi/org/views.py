@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from simple_history.utils import get_history_model_for_model
 
 from fazhi.core.audit import audit_trail
+from fazhi.core.forms import apply_validation_errors
 
 from . import selectors, services
 from .forms import PersonFilterForm, PersonForm, UnitForm, UserForm
@@ -22,14 +23,6 @@ PAGE_SIZE = 50
 def _require_manager(request) -> None:
     if not request.user.can_manage:
         raise PermissionDenied("只有单位管理员或系统管理员可以进行此操作。")
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_POST
@@ -76,7 +69,7 @@ def unit_edit(request, pk: int | None = None):
                 actor=request.user, unit=form.save(commit=False), unit_ids=request.scope.visible_ids
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_errors(form, error)
         else:
             messages.success(request, f"已保存单位“{unit.name}”。")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -127,7 +120,7 @@ def person_edit(request, pk: int | None = None):
                 unit_ids=request.scope.visible_ids,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_errors(form, error)
         else:
             messages.success(request, f"已保存人员“{person.name}”。")
             return redirect("org:person_detail", pk=person.pk)
@@ -166,7 +159,7 @@ def user_edit(request, pk: int | None = None):
                 password=form.cleaned_data["password"] or None,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_errors(form, error)
         else:
             messages.success(request, f"已保存用户“{account.username}”。")
             return redirect("org:user_detail", pk=account.pk)

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from fazhi.core.forms import apply_validation_errors
 from fazhi.org.models import Unit
-from fazhi.org.views import _apply_errors
 
 from . import services
 from .forms import RuleOverrideForm
@@ -48,7 +48,7 @@ def override_create(request):
                 actor=request.user, override=form.save(commit=False), unit_ids=request.scope.visible_ids
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_errors(form, error)
         else:
             messages.success(request, f"已保存地方规则调整：{override}。")
             return redirect("rules:list")

@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def add_roles(apps, schema_editor):
-    from fazhi.org.roles import DEFAULT_ROLES
+    from fazhi.org.roles import seed_default_roles
 
-    Role = apps.get_model("org", "Role")
-    for order, (code, name, description) in enumerate(DEFAULT_ROLES):
-        Role.objects.update_or_create(
-            code=code, defaults={"name": name, "description": description, "sort_order": order}
-        )
+    seed_default_roles(apps.get_model("org", "Role"))
 
 
 class Migration(migrations.Migration):
