@@ -155,6 +155,40 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- analyze ----------------------------------------------------------------------------------------
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from fazhi.reports.analyzer.batch import analyze_files, report_files
+    from fazhi.reports.analyzer.summary import summary_text
+    from fazhi.reports.analyzer.table import comparison_table, write_table
+
+    paths = [Path(p) for p in args.files]
+    if missing := [str(p) for p in paths if not p.exists()]:
+        raise BadInput(f"文件不存在：{'、'.join(missing)} / file not found")
+    if args.table and Path(args.table).suffix.lower() not in {".csv", ".xlsx"}:
+        raise BadInput(f"对照表只能保存为 .csv 或 .xlsx：{args.table} / table must be .csv or .xlsx")
+    files = report_files(paths)
+    if not files:
+        raise BadInput("所给文件夹中没有 txt、docx、pdf 或 html 报告 / no report files found")
+    batch = len(files) > 1
+    results = list(
+        tqdm(analyze_files(files), total=len(files), desc="分析报告", unit="份", disable=not batch or None)
+    )
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    else:
+        print("\n\n".join(summary_text(r) for r in results))
+    if args.table:
+        header, rows = comparison_table(results)
+        write_table(Path(args.table), header, rows)
+        print(f"对照表已保存：{args.table}（{len(rows)}份报告 × {len(header) - 5}项指标）", file=sys.stderr)
+    errors = [r for r in results if "error" in r]
+    for r in errors:
+        print(f"错误：{r['error']}", file=sys.stderr)
+    return 2 if errors else 0
+
+
 # -- manage -----------------------------------------------------------------------------------------
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -214,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("date", type=_iso)
     p.set_defaults(func=cmd_rules)
 
+    p = sub.add_parser("analyze", help="分析法治政府建设年度报告 / analyze annual reports")
+    p.add_argument("files", nargs="+", metavar="FILE", help="报告文件或文件夹（txt/docx/pdf/html）")
+    p.add_argument("--json", action="store_true", help="输出 JSON（每份报告一个对象）/ JSON output")
+    p.add_argument("--table", metavar="OUT", help="保存报告×指标对照表（.csv 或 .xlsx）/ comparison table")
+    p.set_defaults(func=cmd_analyze)
+
     p = sub.add_parser("manage", help="Django 管理命令（系统管理员用）/ Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
@@ -228,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     _setup_django()
     try:
-        if args.func is not cmd_manage:
+        if args.func not in (cmd_manage, cmd_analyze):
             _migrate()
         return args.func(args)
     except BadInput as exc:

@@ -21,6 +21,7 @@ class Indicator:
     cues: re.Pattern[str]
     numerator: str | None = None
     denominator: str | None = None
+    also_counted_in: tuple[str, ...] = ()  # measure words reports use besides ``unit`` (咨询 236起)
 
     @property
     def is_rate(self) -> bool:
@@ -28,9 +29,15 @@ class Indicator:
 
 
 def _i(
-    id: str, name: str, unit: str, cues: str, numerator: str | None = None, denominator: str | None = None
+    id: str,
+    name: str,
+    unit: str,
+    cues: str,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    also: str = "",
 ):
-    return (id, name, unit, re.compile(cues), numerator, denominator)
+    return (id, name, unit, re.compile(cues), numerator, denominator, tuple(also.split()))
 
 
 _AREAS: dict[str, list[tuple]] = {
@@ -63,7 +70,13 @@ _AREAS: dict[str, list[tuple]] = {
         _i("normative_filing_timely_rate", "规范性文件报备及时率", "%", "及时率"),
         _i("normative_docs_cleaned", "规范性文件清理件数", "件", "清理.{0,8}规范性文件|规范性文件.{0,6}清理"),
         _i("powers_listed", "权责清单事项数", "项", "权责清单"),
-        _i("powers_delegated", "承接赋权事项数", "项", "赋权|承接.{0,8}(事项|权限)|认领|下放.{0,6}事项"),
+        _i(
+            "powers_delegated",
+            "承接赋权事项数",
+            "项",
+            "赋权|承接.{0,8}(事项|权限)|认领|下放.{0,6}事项",
+            also="个",
+        ),
         _i("legal_advisor_coverage", "法律顾问覆盖率", "%", "法律顾问.{0,10}覆盖"),
     ],
     "行政执法": [
@@ -154,7 +167,7 @@ _AREAS: dict[str, list[tuple]] = {
         _i("mediation_orgs", "人民调解组织数", "个", "人民调解委员会|调解组织|调委会"),
         _i("full_time_mediators", "专职人民调解员数", "名", "专职.{0,4}调解员|配备.{0,4}$"),
         _i("mediation_award_funds", "以奖代补资金", "元", "以奖代补"),
-        _i("legal_consultations", "法律咨询人次", "人次", "咨询"),
+        _i("legal_consultations", "法律咨询人次", "人次", "咨询", also="人 件 起 次"),
         _i(
             "legal_aid_cases",
             "法律援助案件数",
@@ -197,8 +210,8 @@ def indicators() -> dict[str, Indicator]:
     """Every catalogue indicator by id."""
     result = {}
     for area, rows in _AREAS.items():
-        for id, name, unit, cues, numerator, denominator in rows:
-            result[id] = Indicator(id, name, unit, area, cues, numerator, denominator)
+        for id, name, unit, cues, numerator, denominator, also in rows:
+            result[id] = Indicator(id, name, unit, area, cues, numerator, denominator, also)
     return result
 
 

@@ -20,6 +20,18 @@ COUNT_UNITS = [
     "户", "所", "处", "项", "条", "支", "份", "篇", "本", "张", "册", "套", "座", "辆", "台", "批",
 ]  # fmt: skip
 MONEY_UNITS = ["万元", "亿元", "元"]
+# Measure words that count the same kind of thing: a figure in one group never states an indicator
+# counted in another (3次 is not a number of 法律明白人, 120个问题 not a number of 复议案件).
+UNIT_GROUPS = [
+    {"人", "名", "人次"},
+    {"次", "场", "场次", "期", "批次", "批"},
+    {"件", "宗", "起", "例", "份", "项", "条", "篇", "本", "张", "册"},
+    {"个", "家", "户", "户次", "所", "处", "支", "座", "套", "辆", "台"},
+    {"元"},
+    {"学时"},
+    {"分"},
+    {"%"},
+]
 UNIT_ALTERNATION = "|".join(sorted(COUNT_UNITS + MONEY_UNITS + ["分"], key=len, reverse=True))
 
 FIGURE_RE = re.compile(
@@ -44,6 +56,12 @@ RATE_LIST_RE = re.compile(
     r"((?:[\u4e00-\u9fa5]{1,8}率)(?:[、和及与][\u4e00-\u9fa5]{1,8}率)+)(?:均|都|全部|分别)?(?:达到?|实现|为)?了?(?:[一二两三四五六七八九十]个)?$"
 )
 DIGIT_RE = re.compile(r"\d")
+NEGATION_RE = re.compile(r"(未|没有|尚未|暂未|无)$")
+# Nouns that, right after a figure's measure word, name what it counts (not a list fitted to reports:
+# the usual objects of counting in government work).
+OBJECT_NOUN_RE = re.compile(
+    r"(部门|商会|企业|行业|社区|乡镇|街镇|街道|事项|窗口|系统|问题|措施|律师|人员|干部|群众|学校|家庭|网格)"
+)
 N_TIMES_PERCENT_RE = re.compile(r"([一二两三四五六七八九十])个$")
 
 
@@ -165,14 +183,19 @@ def extract_facts(text: str, junk: list[tuple[int, int]] | None = None) -> list[
 
 
 # -- catalogue mapping ----------------------------------------------------------------------------
+def unit_group(unit: str) -> int | None:
+    return next((i for i, group in enumerate(UNIT_GROUPS) if unit in group), None)
+
+
 def _compatible(indicator: Indicator, unit: str) -> bool:
-    if indicator.unit == "%" or unit == "%":
-        return indicator.unit == unit
-    if indicator.unit == "元" or unit == "元":
-        return indicator.unit == unit
-    if indicator.unit == "分" or unit == "分":
-        return indicator.unit == unit
-    return True
+    return unit in indicator.also_counted_in or unit_group(indicator.unit) == unit_group(unit)
+
+
+def _names_other_object(indicator: Indicator, after: str) -> bool:
+    """ "24个部门…" counts 部门: a figure whose measure word is followed by the thing it counts states an
+    indicator only if the indicator counts that thing."""
+    m = OBJECT_NOUN_RE.match(after)
+    return bool(m) and m.group() not in indicator.name and not indicator.cues.match(after)
 
 
 def map_indicator(fact: Fact, before: str, after: str) -> str | None:
@@ -181,14 +204,18 @@ def map_indicator(fact: Fact, before: str, after: str) -> str | None:
     for ind in indicators().values():
         if not _compatible(ind, fact.unit):
             continue
+        if _names_other_object(ind, after):
+            continue
         for m in ind.cues.finditer(before):
             if DIGIT_RE.search(before, m.end()):  # the cue belongs to a figure between it and this one
+                continue
+            if NEGATION_RE.search(before, 0, m.start()):
                 continue
             # nearest cue wins; a longer (more specific) cue and the indicator's own unit break ties
             score = len(before) - m.end() - len(m.group()) // 2 - (2 if ind.unit == fact.unit else 0)
             if best is None or score < best[0]:
                 best = (score, ind.id)
-        if m := ind.cues.search(after):
+        if (m := ind.cues.search(after)) and not NEGATION_RE.search(after, 0, m.start()):
             score = 40 + m.start() - (10 if ind.unit == fact.unit else 0)
             if best is None or score < best[0]:
                 best = (score, ind.id)

@@ -14,20 +14,28 @@ class GoldScore:
     found: int = 0
     catalogued: int = 0
     catalogue_right: int = 0
+    uncatalogued: int = 0
     missed: list[str] = field(default_factory=list)
     non_fact_hits: list[str] = field(default_factory=list)
     wrong_ids: list[str] = field(default_factory=list)
+    spurious_ids: list[str] = field(default_factory=list)
 
     def add(self, other: GoldScore) -> None:
-        for name in ("facts", "found", "catalogued", "catalogue_right"):
+        for name in ("facts", "found", "catalogued", "catalogue_right", "uncatalogued"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.missed += other.missed
         self.non_fact_hits += other.non_fact_hits
         self.wrong_ids += other.wrong_ids
+        self.spurious_ids += other.spurious_ids
 
     @property
     def recall(self) -> float:
         return self.found / self.facts if self.facts else 1.0
+
+    @property
+    def spurious_rate(self) -> float:
+        """Share of figures the gold leaves outside the catalogue that were given an indicator anyway."""
+        return len(self.spurious_ids) / self.uncatalogued if self.uncatalogued else 0.0
 
     @property
     def catalogue_accuracy(self) -> float:
@@ -48,16 +56,17 @@ def score(text: str, facts: list[dict], gold: dict) -> GoldScore:
     for g in gold["facts"]:
         result.facts += 1
         spans = _occurrences(text, g["quote"])
-        match = next(
-            (
-                i
-                for i, f in enumerate(facts)
-                if i not in used
-                and Decimal(str(f["value"])) == Decimal(str(g["value"]))
-                and any(a <= f["start"] < b for a, b in spans)
-            ),
-            None,
-        )
+        candidates = [
+            i
+            for i, f in enumerate(facts)
+            if i not in used
+            and Decimal(str(f["value"])) == Decimal(str(g["value"]))
+            and any(a <= f["start"] < b for a, b in spans)
+        ]
+        # "报备率、及时率、规范率均达100%" is three facts at one place: pair each with its own indicator
+        match = next((i for i in candidates if facts[i]["indicator"] == g.get("catalog_id")), None)
+        if match is None and candidates:
+            match = candidates[0]
         if match is None:
             result.missed.append(f"{g['value']}{g['unit']} «{g['quote']}»")
             continue
@@ -69,6 +78,10 @@ def score(text: str, facts: list[dict], gold: dict) -> GoldScore:
                 result.catalogue_right += 1
             else:
                 result.wrong_ids.append(f"{g['catalog_id']} ≠ {facts[match]['indicator']} «{g['quote']}»")
+        else:
+            result.uncatalogued += 1
+            if facts[match]["indicator"]:
+                result.spurious_ids.append(f"{facts[match]['indicator']} «{g['quote']}»")
     for nf in gold.get("non_facts", []):
         for a, b in _occurrences(text, nf["quote"]):
             for f in facts:

@@ -151,6 +151,7 @@ def find_title(text: str, junk: list[tuple[int, int]]) -> tuple[str | None, int]
             len(line.strip()) > 60
             or HEADING_PATTERNS[0][1].match(line)
             or line.rstrip().endswith(("：", ":"))
+            or "。" in line
         ):
             break
         lines.append((offset, line.strip()))

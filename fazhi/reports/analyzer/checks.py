@@ -1,0 +1,346 @@
+"""Consistency checks over a report's figures: breakdowns add up, rates match their figures, parts are there.
+
+Every check is a general rule over the text and its facts, never a pattern for one report. A check
+names the facts it used (indexes into the facts list) and shows its arithmetic in Chinese, so a user
+can see why it passed or failed. Where the rule cannot tell which figures a statement rests on, no
+check is made: a wrong "failed" costs the user more than a missing one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fazhi.indicators.catalogue import indicators
+from fazhi.rules.catalogue import national_rule
+
+from .facts import Fact
+
+SENTENCE_END = "。！？!?\n"
+CLAUSE_END = SENTENCE_END + "，,；;：:"
+UNIT_GROUPS = [
+    {"人", "名", "人次"},
+    {"次", "场", "场次", "期", "批次", "批"},
+    {"件", "宗", "起", "例", "份", "项", "条", "篇", "本", "张", "册"},
+    {"个", "家", "户", "户次", "所", "处", "支", "座", "套", "辆", "台"},
+    {"元"},
+    {"学时"},
+    {"分"},
+]
+# A clause that opens with these words starts a new total, not another part of the breakdown.
+NEW_TOTAL_RE = re.compile(r"^[\s，,；;]*(共|累计|合计|总计|此外|同时|全年|全县|全区|全乡|全镇)")
+SUBSET_RE = re.compile(r"^[\u4e00-\u9fa5]{0,10}中[，,]?(?:有|共有)?$")
+RATE_NAME_RE = re.compile(r"([\u4e00-\u9fa5]{1,10}?率)(?:[\u4e00-\u9fa5]{0,4})$")
+REDUCTION_RE = re.compile(r"缩减|减少|下降|压缩|精简|降低")
+# The outcome a rate counts: its numerator is the figure these words stand next to.
+OUTCOME_RE = re.compile(
+    r"成功|化解|办结|结案|完成|通过|合格|败诉|胜诉|纠错|出庭|报备|备案|公示|参考|报考|满意|达标|覆盖|采纳|履行"
+)
+LOWER_BOUND_AFTER = ("以上", "余", "多")
+LOWER_BOUND_BEFORE = ("超过", "逾")
+
+
+@dataclass
+class Check:
+    rule: str
+    ok: bool
+    message: str
+    facts: list[int]
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "ok": self.ok, "message": self.message, "facts": self.facts}
+
+
+def _group(unit: str) -> int | None:
+    return next((i for i, g in enumerate(UNIT_GROUPS) if unit in g), None)
+
+
+def _compatible(a: Fact, b: Fact) -> bool:
+    return a.unit != "%" and b.unit != "%" and _group(a.unit) == _group(b.unit) is not None
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in SENTENCE_END) + 1
+    ends = [i for c in SENTENCE_END if (i := text.find(c, pos)) != -1]
+    return start, min(ends, default=len(text))
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end == -1 else end
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _figure(fact: Fact) -> str:
+    return f"{_fmt(fact.value)}{'' if fact.unit == '%' else fact.unit}"
+
+
+def _local_context(text: str, facts: list[Fact], i: int) -> str:
+    """The words that belong to fact i: back to the previous figure and on to the next, within its clause."""
+    fact = facts[i]
+    left = fact.start
+    while left > 0 and text[left - 1] not in CLAUSE_END and fact.start - left < 30:
+        left -= 1
+    if i > 0 and facts[i - 1].end > left and facts[i - 1].end <= fact.start:
+        left = facts[i - 1].end
+    right = fact.end
+    while right < len(text) and text[right] not in CLAUSE_END and right - fact.end < 12:
+        right += 1
+    if i + 1 < len(facts) and fact.end <= facts[i + 1].start < right:
+        right = facts[i + 1].start
+    return text[left : fact.start] + "|" + text[fact.end : right]
+
+
+# -- breakdowns: "…23件，其中A4件，B4件…" ---------------------------------------------------------------
+def _breakdown_parts(text: str, facts: list[Fact], after: int, sentence_end: int) -> list[int]:
+    parts: list[int] = []
+    candidates = [i for i, f in enumerate(facts) if after <= f.start < sentence_end and f.unit != "%"]
+    previous_end = after
+    for i in candidates:
+        gap = text[previous_end : facts[i].start]
+        if parts and (NEW_TOTAL_RE.match(gap) or not _compatible(facts[parts[0]], facts[i])):
+            break
+        if parts and sum(1 for c in gap if c in "，,；;") > 1:  # a clause without a figure ends the list
+            break
+        parts.append(i)
+        previous_end = facts[i].end
+    return parts
+
+
+def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
+    """(whole, parts) for every "…23件，其中A4件，B4件…" and "54件…中有12件" in the text."""
+    found = []
+    for m in re.finditer(r"其中", text):
+        s_start, s_end = _sentence(text, m.start())
+        parts = _breakdown_parts(text, facts, m.end(), s_end)
+        if not parts:
+            continue
+        before = [i for i, f in enumerate(facts) if s_start <= f.start < m.start() and f.unit != "%"]
+        if not before and not text[s_start : m.start()].strip(" ，,：:\u3000"):
+            # "…236起。其中，…": the whole is the last figure of the sentence before, in the same paragraph
+            p_start, _ = _paragraph(text, m.start())
+            before = [i for i, f in enumerate(facts) if p_start <= f.start < s_start and f.unit != "%"]
+        if before and _compatible(facts[before[-1]], facts[parts[0]]):
+            found.append((before[-1], parts))
+    for i, fact in enumerate(facts):
+        j = i + 1
+        if (
+            j < len(facts)
+            and _compatible(fact, facts[j])
+            and SUBSET_RE.match(text[fact.end : facts[j].start])
+        ):
+            found.append((i, [j]))
+    return found
+
+
+def breakdown_checks(text: str, facts: list[Fact]) -> list[Check]:
+    return [_sum_check(facts, whole, parts) for whole, parts in breakdowns(text, facts)]
+
+
+def _sum_check(facts: list[Fact], whole: int, parts: list[int]) -> Check:
+    total = facts[whole]
+    summed = sum((facts[i].value for i in parts), Decimal(0))
+    terms = " + ".join(_figure(facts[i]) for i in parts)
+    used = [whole, *parts]
+    if len(parts) == 1:
+        ok = summed <= total.value or total.approx
+        verdict = "未超过" if ok else "超过了"
+        return Check("subset", ok, f"部分{terms}{verdict}总数{_figure(total)}", used)
+    if summed == total.value:
+        return Check(
+            "breakdown_sum", True, f"分项之和 {terms} = {_fmt(summed)}，与总数{_figure(total)}一致", used
+        )
+    if summed < total.value or total.approx:
+        return Check(
+            "breakdown_sum",
+            True,
+            f"分项之和 {terms} = {_fmt(summed)}，未超过总数{_figure(total)}（所列分项不全）",
+            used,
+        )
+    return Check(
+        "breakdown_sum",
+        False,
+        f"分项之和 {terms} = {_fmt(summed)}，大于总数{_figure(total)}，数字有误",
+        used,
+    )
+
+
+# -- rates: "54件…12件败诉，败诉率为22%" ----------------------------------------------------------------
+def _agrees(stated: Fact, computed: Decimal, text: str) -> bool:
+    exponent = stated.value.as_tuple().exponent
+    step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    if text[stated.end - 2 : stated.end].endswith(LOWER_BOUND_AFTER) or text[
+        max(0, stated.start - 2) : stated.start
+    ].endswith(LOWER_BOUND_BEFORE):
+        return computed >= stated.value
+    rounded = abs(computed - stated.value) <= step / 2 + Decimal("1e-9")
+    truncated = stated.value <= computed < stated.value + step
+    return rounded or truncated
+
+
+def _rate_name(text: str, fact: Fact) -> str | None:
+    clause_start = fact.start
+    while clause_start > 0 and text[clause_start - 1] not in CLAUSE_END and fact.start - clause_start < 40:
+        clause_start -= 1
+    m = RATE_NAME_RE.search(text[clause_start : fact.start])
+    return m.group(1) if m else None
+
+
+def _catalogue_pair(text: str, facts: list[Fact], r: int) -> tuple[int, int] | None:
+    ind = indicators().get(facts[r].indicator or "")
+    if not ind or not ind.numerator or not ind.denominator:
+        return None
+    p_start, _ = _paragraph(text, facts[r].start)
+    window = [i for i in range(r) if facts[i].start >= p_start]
+    num = next((i for i in reversed(window) if facts[i].indicator == ind.numerator), None)
+    den = next((i for i in reversed(window) if facts[i].indicator == ind.denominator), None)
+    return (num, den) if num is not None and den is not None else None
+
+
+def _outcome_pair(text: str, facts: list[Fact], r: int, name: str) -> tuple[int, int] | None:
+    outcomes = set(OUTCOME_RE.findall(name))
+    if not outcomes:
+        return None
+    s_start, _ = _sentence(text, facts[r].start)
+    window = [i for i in range(r) if facts[i].start >= s_start and facts[i].unit != "%"]
+    context = {i: _local_context(text, facts, i) for i in window}
+    num = next((i for i in reversed(window) if any(o in context[i] for o in outcomes)), None)
+    if num is None:
+        return None
+    den = next(
+        (
+            i
+            for i in reversed(window)
+            if i != num
+            and _compatible(facts[i], facts[num])
+            and facts[i].value >= facts[num].value
+            and not any(o in context[i] for o in outcomes)
+        ),
+        None,
+    )
+    return (num, den) if den is not None else None
+
+
+def _reduction_pair(text: str, facts: list[Fact], r: int, name: str) -> tuple[int, int] | None:
+    subject = name[: REDUCTION_RE.search(name).start()]  # type: ignore[union-attr]
+    if len(subject) < 2:
+        return None
+    s_start, _ = _sentence(text, facts[r].start)
+    window = [i for i in range(r) if facts[i].start >= s_start and facts[i].unit != "%"]
+    base = next((i for i in window if text.startswith(subject, facts[i].end)), None)
+    if base is None:
+        return None
+    reduced = next((i for i in window if i > base and facts[i].unit == facts[base].unit), None)
+    return (base, reduced) if reduced is not None else None
+
+
+def rate_checks(text: str, facts: list[Fact]) -> list[Check]:
+    checks = []
+    for r, fact in enumerate(facts):
+        if fact.unit != "%" or (r > 0 and facts[r - 1].start == fact.start):  # one check per stated figure
+            continue
+        name = _rate_name(text, fact)
+        if not name:
+            continue
+        if REDUCTION_RE.search(name):
+            pair = _reduction_pair(text, facts, r, name)
+            if not pair:
+                continue
+            base, reduced = facts[pair[0]], facts[pair[1]]
+            computed = (base.value - reduced.value) / base.value * 100
+            arithmetic = f"（{_figure(base)} − {_figure(reduced)}）÷ {_figure(base)}"
+        else:
+            pair = _catalogue_pair(text, facts, r) or _outcome_pair(text, facts, r, name)
+            if not pair or not facts[pair[1]].value:
+                continue
+            num, den = facts[pair[0]], facts[pair[1]]
+            computed = num.value / den.value * 100
+            arithmetic = f"{_figure(num)} ÷ {_figure(den)}"
+        ok = _agrees(fact, computed, text)
+        shown = computed.quantize(Decimal("0.1"))
+        verdict = "一致" if ok else "不一致，请核对计算口径"
+        message = f"{name}：{arithmetic} = {_fmt(shown)}%，报告写“{text[fact.start : fact.end]}”，{verdict}"
+        checks.append(Check("rate", ok, message, [pair[0], pair[1], r]))
+    return checks
+
+
+# -- the same figure stated twice -------------------------------------------------------------------------
+def _bigrams(label: str) -> set[str]:
+    label = re.sub(r"（.*?）$", "", label)
+    return {label[i : i + 2] for i in range(len(label) - 1)}
+
+
+def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
+    """A count stated exactly in two sentences with nearly the same words has one value."""
+    checks = []
+    for i, a in enumerate(facts):
+        for j in range(i + 1, len(facts)):
+            b = facts[j]
+            if a.indicator != b.indicator or a.unit != b.unit or a.unit == "%" or a.approx or b.approx:
+                continue
+            if _sentence(text, a.start) == _sentence(text, b.start):
+                continue
+            ga, gb = _bigrams(a.label), _bigrams(b.label)
+            if min(len(ga), len(gb)) < 5 or len(ga & gb) / min(len(ga), len(gb)) < 0.6:
+                continue
+            ok = a.value == b.value
+            verdict = "前后一致" if ok else "前后不一致，请核对是否口径不同"
+            message = f"“{a.quote}”与“{b.quote}”：{_figure(a)}、{_figure(b)}，{verdict}"
+            checks.append(Check("repeated_figure", ok, message, [i, j]))
+    return checks
+
+
+# -- year and required parts --------------------------------------------------------------------------
+def year_check(title: str | None, year: int | None, text: str, parts: list[dict]) -> list[Check]:
+    title_year = re.search(r"(20\d{2})年", title or "")
+    if not title_year:
+        return []
+    plans = next((p for p in parts if p["part"] == "next_year" and p["present"]), None)
+    body = text if not plans else text[: plans["start"]] + text[plans["end"] :]
+    body = body.replace(title or "\0", "", 1)
+    counts = Counter(int(y) for y in re.findall(r"(20\d{2})年(?!\d)", body))
+    stated = int(title_year.group(1))
+    if not counts:
+        return []
+    main, _ = counts.most_common(1)[0]
+    ok = main == stated or counts[stated] >= counts[main]
+    if ok:
+        message = f"标题年度{stated}年与正文所述年度一致"
+    else:
+        message = (
+            f"标题写{stated}年，正文主要讲{main}年（出现{counts[main]}次，{stated}年出现{counts[stated]}次）"
+        )
+    return [Check("year", ok, message, [])]
+
+
+def part_checks(parts: list[dict]) -> list[Check]:
+    checks = []
+    for p in parts:
+        rule = national_rule(f"annual_report.part.{p['part']}")
+        if p["present"]:
+            checks.append(Check("required_part", True, f"有“{rule.name}”部分：{p['heading']}", []))
+        elif p["part"] == "other":
+            # 其他需要报告的情况 is only written when there is something else to report.
+            checks.append(Check("required_part", True, f"未单列“{rule.name}”（无其他事项时可不列）", []))
+        else:
+            checks.append(Check("required_part", False, f"缺少“{rule.name}”部分（{rule.source}）", []))
+    return checks
+
+
+def run_checks(
+    text: str, facts: list[Fact], title: str | None, year: int | None, parts: list[dict]
+) -> list[Check]:
+    return [
+        *part_checks(parts),
+        *year_check(title, year, text, parts),
+        *breakdown_checks(text, facts),
+        *rate_checks(text, facts),
+        *repeated_figure_checks(text, facts),
+    ]

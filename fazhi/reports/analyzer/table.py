@@ -1,0 +1,60 @@
+"""The comparison table: one row per report, one column per catalogue indicator any report states."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from fazhi.indicators.catalogue import indicators
+
+FIXED = ["文件", "单位", "层级", "年度", "未通过核对"]
+
+
+def comparison_table(results: list[dict]) -> tuple[list[str], list[list]]:
+    """Header and rows. A cell is the indicator's first stated figure ("约" marks an approximate one)."""
+    catalogue = indicators()
+    ids = [i for i in catalogue if any(f["indicator"] == i for r in results for f in r.get("facts", []))]
+    header = FIXED + [f"{catalogue[i].name}（{catalogue[i].unit}）" for i in ids]
+    rows = []
+    for r in results:
+        if "error" in r:
+            rows.append([r["file"], "", "", "", r["error"]] + [""] * len(ids))
+            continue
+        first: dict[str, dict] = {}
+        for f in r["facts"]:
+            if f["indicator"]:
+                first.setdefault(f["indicator"], f)
+        failed = sum(1 for c in r["checks"] if not c["ok"])
+        row = [r["file"], r["unit"] or "", r["level"] or "", r["year"] or "", failed]
+        for i in ids:
+            f = first.get(i)
+            row.append("" if f is None else (f"约{f['value']}" if f["approx"] else f["value"]))
+        rows.append(row)
+    return header, rows
+
+
+def write_table(path: Path, header: list[str], rows: list[list]) -> None:
+    """CSV (UTF-8 with BOM, so Excel opens it) or XLSX, by the file's suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows(rows)
+    elif suffix == ".xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "报告指标对照"
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "B2"
+        sheet.column_dimensions["A"].width = 40
+        book.save(path)
+    else:
+        raise ValueError(f"{path}：对照表只能保存为 .csv 或 .xlsx")
