@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test setup lint pytest pytest-pg clean
+.PHONY: run test setup lint pytest pytest-pg bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,8 @@ run: setup
 test: setup lint pytest pytest-pg
 
 lint:
-	$(BIN)/ruff format --check fazhi tests conftest.py
-	$(BIN)/ruff check fazhi tests conftest.py
+	$(BIN)/ruff format --check fazhi bench conftest.py
+	$(BIN)/ruff check fazhi bench conftest.py
 	$(BIN)/mypy
 
 pytest:
@@ -42,6 +42,10 @@ pytest-pg:
 	else \
 		echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL run skipped"; \
 	fi
+
+## bench: speed benchmarks (not part of `make test`); each prints a ratio to a baseline measured in the same run
+bench: setup
+	$(BIN)/python bench/analyzer_throughput.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -11,6 +11,7 @@ urlpatterns = [
     path("org/", include("fazhi.org.urls")),
     path("workdays/", include("fazhi.workdays.urls")),
     path("rules/", include("fazhi.rules.urls")),
+    path("reports/", include("fazhi.reports.urls")),
     path("sysadmin/", admin.site.urls),
 ]
 

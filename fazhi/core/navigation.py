@@ -22,6 +22,7 @@ SECTIONS: tuple[NavSection, ...] = (
         "依据与期限",
         (NavItem("规则目录", "rules:list"), NavItem("工作日历与期限计算", "workdays:calendar")),
     ),
+    NavSection("年度报告", (NavItem("报告分析", "reports:analysis_list"),)),
     NavSection(
         "单位与人员",
         (

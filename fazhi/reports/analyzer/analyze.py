@@ -18,11 +18,12 @@ def analyze_text(text: str, file: str) -> dict:
     sections = find_sections(text, junk)
     parts = map_parts(text, sections)
     facts = extract_facts(text, junk)
-    for whole, pieces in breakdowns(text, facts):
+    found_breakdowns = breakdowns(text, facts)
+    for whole, pieces in found_breakdowns:
         for i in pieces:  # "公证106件，其中减免15件": a part is not the whole's indicator
             if facts[i].indicator == facts[whole].indicator:
                 facts[i].indicator = None
-    checks = run_checks(text, facts, title, year, parts)
+    checks = run_checks(text, facts, title, year, parts, found_breakdowns)
     return {
         "file": file,
         "title": title,

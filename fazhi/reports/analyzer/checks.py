@@ -9,26 +9,20 @@ check is made: a wrong "failed" costs the user more than a missing one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from fazhi.indicators.catalogue import indicators
 from fazhi.rules.catalogue import national_rule
 
-from .facts import Fact
+from .facts import Fact, unit_group
 
 SENTENCE_END = "。！？!?\n"
+SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 CLAUSE_END = SENTENCE_END + "，,；;：:"
-UNIT_GROUPS = [
-    {"人", "名", "人次"},
-    {"次", "场", "场次", "期", "批次", "批"},
-    {"件", "宗", "起", "例", "份", "项", "条", "篇", "本", "张", "册"},
-    {"个", "家", "户", "户次", "所", "处", "支", "座", "套", "辆", "台"},
-    {"元"},
-    {"学时"},
-    {"分"},
-]
 # A clause that opens with these words starts a new total, not another part of the breakdown.
 NEW_TOTAL_RE = re.compile(r"^[\s，,；;]*(共|累计|合计|总计|此外|同时|全年|全县|全区|全乡|全镇)")
 SUBSET_RE = re.compile(r"^[\u4e00-\u9fa5]{0,10}中[，,]?(?:有|共有)?$")
@@ -53,18 +47,20 @@ class Check:
         return {"rule": self.rule, "ok": self.ok, "message": self.message, "facts": self.facts}
 
 
-def _group(unit: str) -> int | None:
-    return next((i for i, g in enumerate(UNIT_GROUPS) if unit in g), None)
-
-
 def _compatible(a: Fact, b: Fact) -> bool:
-    return a.unit != "%" and b.unit != "%" and _group(a.unit) == _group(b.unit) is not None
+    """Two counts of the same kind of thing (件 and 份, not 件 and 人)."""
+    return a.unit != "%" and b.unit != "%" and unit_group(a.unit) == unit_group(b.unit) is not None
+
+
+@lru_cache(maxsize=8)
+def _sentence_ends(text: str) -> list[int]:
+    return [m.start() for m in SENTENCE_END_RE.finditer(text)]
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, pos) for c in SENTENCE_END) + 1
-    ends = [i for c in SENTENCE_END if (i := text.find(c, pos)) != -1]
-    return start, min(ends, default=len(text))
+    ends = _sentence_ends(text)
+    k = bisect_left(ends, pos)
+    return (ends[k - 1] + 1 if k else 0), (ends[k] if k < len(ends) else len(text))
 
 
 def _paragraph(text: str, pos: int) -> tuple[int, int]:
@@ -138,10 +134,6 @@ def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
         ):
             found.append((i, [j]))
     return found
-
-
-def breakdown_checks(text: str, facts: list[Fact]) -> list[Check]:
-    return [_sum_check(facts, whole, parts) for whole, parts in breakdowns(text, facts)]
 
 
 def _sum_check(facts: list[Fact], whole: int, parts: list[int]) -> Check:
@@ -279,22 +271,28 @@ def _bigrams(label: str) -> set[str]:
 
 def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
     """A count stated exactly in two sentences with nearly the same words has one value."""
+    groups: dict[tuple, list[int]] = {}
+    for i, f in enumerate(facts):
+        if f.unit != "%" and not f.approx:
+            groups.setdefault((f.indicator, f.unit), []).append(i)
     checks = []
-    for i, a in enumerate(facts):
-        for j in range(i + 1, len(facts)):
-            b = facts[j]
-            if a.indicator != b.indicator or a.unit != b.unit or a.unit == "%" or a.approx or b.approx:
-                continue
-            if _sentence(text, a.start) == _sentence(text, b.start):
-                continue
-            ga, gb = _bigrams(a.label), _bigrams(b.label)
-            if min(len(ga), len(gb)) < 5 or len(ga & gb) / min(len(ga), len(gb)) < 0.6:
-                continue
-            ok = a.value == b.value
-            verdict = "前后一致" if ok else "前后不一致，请核对是否口径不同"
-            message = f"“{a.quote}”与“{b.quote}”：{_figure(a)}、{_figure(b)}，{verdict}"
-            checks.append(Check("repeated_figure", ok, message, [i, j]))
-    return checks
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        words = {i: _bigrams(facts[i].label) for i in members}
+        sentence = {i: _sentence(text, facts[i].start) for i in members}
+        for n, i in enumerate(members):
+            for j in members[n + 1 :]:
+                shared = len(words[i] & words[j])
+                fewer = min(len(words[i]), len(words[j]))
+                if sentence[i] == sentence[j] or fewer < 5 or shared / fewer < 0.6:
+                    continue
+                a, b = facts[i], facts[j]
+                ok = a.value == b.value
+                verdict = "前后一致" if ok else "前后不一致，请核对是否口径不同"
+                message = f"“{a.quote}”与“{b.quote}”：{_figure(a)}、{_figure(b)}，{verdict}"
+                checks.append(Check("repeated_figure", ok, message, [i, j]))
+    return sorted(checks, key=lambda c: c.facts)
 
 
 # -- year and required parts --------------------------------------------------------------------------
@@ -335,12 +333,19 @@ def part_checks(parts: list[dict]) -> list[Check]:
 
 
 def run_checks(
-    text: str, facts: list[Fact], title: str | None, year: int | None, parts: list[dict]
+    text: str,
+    facts: list[Fact],
+    title: str | None,
+    year: int | None,
+    parts: list[dict],
+    found_breakdowns: list[tuple[int, list[int]]] | None = None,
 ) -> list[Check]:
+    if found_breakdowns is None:
+        found_breakdowns = breakdowns(text, facts)
     return [
         *part_checks(parts),
         *year_check(title, year, text, parts),
-        *breakdown_checks(text, facts),
+        *(_sum_check(facts, whole, pieces) for whole, pieces in found_breakdowns),
         *rate_checks(text, facts),
         *repeated_figure_checks(text, facts),
     ]

@@ -8,8 +8,10 @@ not figures. The catalogue's cues decide the indicator a figure states.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache, lru_cache
 
 from fazhi.indicators.catalogue import Indicator, indicators
 
@@ -35,14 +37,15 @@ UNIT_GROUPS = [
 UNIT_ALTERNATION = "|".join(sorted(COUNT_UNITS + MONEY_UNITS + ["分"], key=len, reverse=True))
 
 FIGURE_RE = re.compile(
-    rf"""(?P<prefix>近|约|逾|超过)?
-    (?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CHINESE_DIGITS}]+)
+    rf"""    (?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CHINESE_DIGITS}]+)
     (?P<mult1>[万千亿])?(?P<approx>余|多)?(?P<mult2>[万千亿])?
     (?P<unit>{UNIT_ALTERNATION}|%|％)
     (?P<above>以上)?""",
     re.VERBOSE,
 )
+APPROX_BEFORE_RE = re.compile("(近|约|逾|超过)$")
 CLAUSE_DELIMITERS = "，,。；;！？!?\n：:"
+_DELIMITER_RE = re.compile(f"[{CLAUSE_DELIMITERS}]")
 REQUIREMENT_RE = re.compile(
     r"(不少于|不低于|不超过|不得超过|不高于|至少|最长|最多|应达到|应当达到|要达到|须达到|力争|目标)"
 )
@@ -55,7 +58,7 @@ WORD_BEFORE_ONE = set("统唯之同万每逐第单专进划一")
 RATE_LIST_RE = re.compile(
     r"((?:[\u4e00-\u9fa5]{1,8}率)(?:[、和及与][\u4e00-\u9fa5]{1,8}率)+)(?:均|都|全部|分别)?(?:达到?|实现|为)?了?(?:[一二两三四五六七八九十]个)?$"
 )
-DIGIT_RE = re.compile(r"\d")
+LAST_DIGIT_RE = re.compile(r"\d(?=\D*$)")
 NEGATION_RE = re.compile(r"(未|没有|尚未|暂未|无)$")
 # Nouns that, right after a figure's measure word, name what it counts (not a list fitted to reports:
 # the usual objects of counting in government work).
@@ -89,14 +92,19 @@ class Fact:
         }
 
 
+@lru_cache(maxsize=8)
+def _delimiters(text: str) -> list[int]:
+    return [m.start() for m in _DELIMITER_RE.finditer(text)]
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = start
-    while left > 0 and text[left - 1] not in CLAUSE_DELIMITERS and start - left < 60:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in CLAUSE_DELIMITERS and right - end < 40:
-        right += 1
-    return left, right
+    """The clause around text[start:end]: back to a delimiter (≤ 60 characters), on to one (≤ 40)."""
+    delimiters = _delimiters(text)
+    k = bisect_left(delimiters, start)
+    left = delimiters[k - 1] + 1 if k else 0
+    k = bisect_left(delimiters, end)
+    right = delimiters[k] if k < len(delimiters) else len(text)
+    return max(left, start - 60), min(right, end + 40)
 
 
 def _in_short_quotation(text: str, start: int, end: int) -> bool:
@@ -162,9 +170,12 @@ def extract_facts(text: str, junk: list[tuple[int, int]] | None = None) -> list[
         if not _is_figure(text, m, junk):
             continue
         value, unit = _value(m)
-        start, end = m.start("num") - len(m.group("prefix") or ""), m.end()
+        # the approximating word before the number (近/约/逾/超过) is looked up, not matched: a pattern
+        # that opens with an optional group is tried at every position and scans twice as slowly
+        prefix = APPROX_BEFORE_RE.search(text, max(0, m.start() - 2), m.start())
+        start, end = prefix.start() if prefix else m.start(), m.end()
         clause_start, clause_end = _clause_bounds(text, start, end)
-        approx = bool(m.group("prefix") or m.group("approx") or m.group("above"))
+        approx = bool(prefix or m.group("approx") or m.group("above"))
         quote = text[clause_start:clause_end].strip()
         before = text[clause_start:start]
         names = [""]
@@ -183,40 +194,70 @@ def extract_facts(text: str, junk: list[tuple[int, int]] | None = None) -> list[
 
 
 # -- catalogue mapping ----------------------------------------------------------------------------
+_GROUP_OF = {unit: i for i, group in enumerate(UNIT_GROUPS) for unit in group}
+
+
 def unit_group(unit: str) -> int | None:
-    return next((i for i, group in enumerate(UNIT_GROUPS) if unit in group), None)
+    return _GROUP_OF.get(unit)
 
 
-def _compatible(indicator: Indicator, unit: str) -> bool:
-    return unit in indicator.also_counted_in or unit_group(indicator.unit) == unit_group(unit)
+@cache
+def _candidates(unit: str) -> tuple[Indicator, ...]:
+    """The catalogue indicators a figure in ``unit`` can state."""
+    return tuple(
+        ind
+        for ind in indicators().values()
+        if unit in ind.also_counted_in or unit_group(ind.unit) == unit_group(unit)
+    )
 
 
-def _names_other_object(indicator: Indicator, after: str) -> bool:
-    """ "24个部门…" counts 部门: a figure whose measure word is followed by the thing it counts states an
-    indicator only if the indicator counts that thing."""
-    m = OBJECT_NOUN_RE.match(after)
-    return bool(m) and m.group() not in indicator.name and not indicator.cues.match(after)
+@cache
+def _cue_scanner(unit: str) -> tuple[re.Pattern[str], dict[str, Indicator]]:
+    """One pattern finding every candidate indicator's cues, overlapping ones included (a lookahead at
+    each position), so a figure costs one scan instead of one per indicator."""
+    groups = {f"c{k}": ind for k, ind in enumerate(_candidates(unit))}
+    alternatives = "|".join(f"(?P<{name}>{ind.cues.pattern})" for name, ind in groups.items())
+    # every cue starts with one of the Chinese characters written in the cues: other positions are
+    # skipped by one character test before the alternatives are tried
+    first = "".join(sorted(set(re.findall(r"[\u4e00-\u9fa5]", alternatives))))
+    return re.compile(f"(?=[{first}])(?=(?:{alternatives}))"), groups
+
+
+def _cue_hits(unit: str, text: str):
+    """(indicator, start, end) of each cue in ``text``."""
+    scanner, groups = _cue_scanner(unit)
+    for m in scanner.finditer(text):
+        name = m.lastgroup
+        if name:
+            yield groups[name], m.start(name), m.end(name)
 
 
 def map_indicator(fact: Fact, before: str, after: str) -> str | None:
     """The catalogue id whose cue stands nearest before the figure (or, failing that, right after it)."""
-    best: tuple[int, str] | None = None
-    for ind in indicators().values():
-        if not _compatible(ind, fact.unit):
+    scores: dict[str, int] = {}
+    after_hits = list(_cue_hits(fact.unit, after))
+    counted = OBJECT_NOUN_RE.match(after)
+    if counted:  # "24个部门…" counts 部门: only an indicator that counts 部门 (or is cued right here) fits
+        cued_here = {ind.id for ind, start, _ in after_hits if start == 0}
+        excluded = {
+            ind.id
+            for ind in _candidates(fact.unit)
+            if counted.group() not in ind.name and ind.id not in cued_here
+        }
+    else:
+        excluded = set()
+    # a cue before another figure belongs to that figure: only the words after the last digit count
+    last_digit = LAST_DIGIT_RE.search(before)
+    own = before[last_digit.start() + 1 :] if last_digit else before
+    for ind, start, end in _cue_hits(fact.unit, own):
+        if ind.id in excluded or NEGATION_RE.search(own, 0, start):
+            continue  # negated: 暂未审结
+        # nearest cue wins; a longer (more specific) cue and the indicator's own unit break ties
+        score = len(own) - end - (end - start) // 2 - (2 if ind.unit == fact.unit else 0)
+        scores[ind.id] = min(score, scores.get(ind.id, score))
+    for ind, start, _ in after_hits:
+        if ind.id in excluded or NEGATION_RE.search(after, 0, start):
             continue
-        if _names_other_object(ind, after):
-            continue
-        for m in ind.cues.finditer(before):
-            if DIGIT_RE.search(before, m.end()):  # the cue belongs to a figure between it and this one
-                continue
-            if NEGATION_RE.search(before, 0, m.start()):
-                continue
-            # nearest cue wins; a longer (more specific) cue and the indicator's own unit break ties
-            score = len(before) - m.end() - len(m.group()) // 2 - (2 if ind.unit == fact.unit else 0)
-            if best is None or score < best[0]:
-                best = (score, ind.id)
-        if (m := ind.cues.search(after)) and not NEGATION_RE.search(after, 0, m.start()):
-            score = 40 + m.start() - (10 if ind.unit == fact.unit else 0)
-            if best is None or score < best[0]:
-                best = (score, ind.id)
-    return best[1] if best else None
+        score = 40 + start - (10 if ind.unit == fact.unit else 0)
+        scores[ind.id] = min(score, scores.get(ind.id, score))
+    return min(scores, key=scores.__getitem__) if scores else None

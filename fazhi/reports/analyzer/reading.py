@@ -124,19 +124,28 @@ def read_file(path: Path) -> str:
 
 
 # Debris of conversion and of reposting sites (patterns, not texts: they recur across sites).
+# Each pattern opens with a literal or a character set, so each is one fast scan.
 _JUNK = [
-    r"\[bookmark: [^\]]*\]",
-    r"扫一扫在手机打开(当前页)?",
-    r"作者[:：]\s*\S*\s+来源[:：]\s*\S*",
-    r"(发布|更新)时间[:：]\s*[\d\-/年月日]+\s*[\d:]*",
-    r"(浏览量|浏览次数|阅读量|点击数)[:：]\s*\d*",
-    r"【\s*(打印|关闭|字体|大|中|小)[^】]*】",
-    r"^.*(版权所有|ICP备|技术支持|网站地图|主办单位[:：]|网站标识码|联系我们).*$",
-    r"^\s*(上一篇|下一篇|相关文章|分享到)[:：].*$",
+    re.compile(p, re.MULTILINE)
+    for p in (
+        r"\[bookmark: [^\]]*\]",
+        r"扫一扫在手机打开(当前页)?",
+        r"作者[:：]\s*\S*\s+来源[:：]\s*\S*",
+        r"[发更][布新]时间[:：]\s*[\d\-/年月日]+\s*[\d:]*",
+        r"[浏阅点](?:览量|览次数|读量|击数)[:：]\s*\d*",
+        r"【\s*(打印|关闭|字体|大|中|小)[^】]*】",
+        r"[上下相分](?:一篇|关文章|享到)[:：].*$",
+    )
 ]
-_JUNK_RE = re.compile("|".join(f"(?:{p})" for p in _JUNK), re.MULTILINE)
+# A line holding one of these is a site footer as a whole.
+_FOOTER_RE = re.compile(r"版权所有|ICP备|技术支持|网站地图|主办单位[:：]|网站标识码|联系我们")
 
 
 def junk_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges of debris, to be skipped (never removed)."""
-    return [m.span() for m in _JUNK_RE.finditer(text)]
+    """Character ranges of debris, to be skipped (never removed), in order."""
+    spans = [m.span() for pattern in _JUNK for m in pattern.finditer(text)]
+    for m in _FOOTER_RE.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        spans.append((start, len(text) if end == -1 else end))
+    return sorted(set(spans))

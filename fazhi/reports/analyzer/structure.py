@@ -13,6 +13,8 @@ HEADING_PATTERNS = [
     (4, re.compile(r"^[ \t\u3000]*[（(](?P<number>\d{1,2})[)）]")),
     (5, re.compile(rf"^[ \t\u3000]*(?P<number>[{CN_NUM}]+是)")),
 ]
+SENTENCE_RE = re.compile(r"[^。\n]*[。\n]?")
+HEADING_STARTS = set(CN_NUM + "（(0123456789")
 HEADING_END = re.compile(r"[。；;！？]")
 
 # Wording of the five parts of 《法治政府建设与责任落实督察工作规定》第二十五条 (rules: annual_report.part.*)
@@ -25,7 +27,17 @@ PART_CUES = {
     "other": re.compile(r"其他(需要)?报告|其他事项|其他情况"),
     "measures": re.compile(r"举措|成效|措施|做法|主要工作|工作开展|推进|坚持|加强|深化|提升|强化"),
 }
+# The cues without their anchors: they find the sentences worth testing with the anchored cues.
+PART_HINTS = {part: re.compile(cue.pattern.replace("^", "")) for part, cue in PART_CUES.items()}
 PART_ORDER = ["measures", "shortcomings", "first_responsible", "next_year", "other"]
+# Short names for badges and tables; the full names and their source are the rules annual_report.part.*
+PART_SHORT_NAMES = {
+    "measures": "主要举措和成效",
+    "shortcomings": "不足和原因",
+    "first_responsible": "第一责任人履职",
+    "next_year": "下一年度安排",
+    "other": "其他需要报告的情况",
+}
 REPORT_WORDS = re.compile(r"报告|情况|总结")
 UNIT_RE = re.compile(
     r"((?:[\u4e00-\u9fa5]{1,10}?(?:省|自治区|市|州|盟|县|旗|区|新区|乡|镇|街道))+"
@@ -61,7 +73,8 @@ def _lines(text: str):
 def find_sections(text: str, junk: list[tuple[int, int]]) -> list[Section]:
     sections: list[Section] = []
     for offset, line in _lines(text):
-        if not line.strip() or any(a <= offset < b for a, b in junk):
+        first = line.lstrip(" \t\u3000")[:1]
+        if not first or first not in HEADING_STARTS or any(a <= offset < b for a, b in junk):
             continue
         for level, pattern in HEADING_PATTERNS:
             if m := pattern.match(line):
@@ -91,6 +104,18 @@ def _classify(heading: str) -> str | None:
     return None
 
 
+def _sentences_with(hint: re.Pattern[str], text: str):
+    """The sentences (as matches of the sentence pattern) that contain ``hint``, in order."""
+    after = 0
+    for cue in hint.finditer(text):
+        if cue.start() < after:
+            continue
+        start = max(text.rfind("。", 0, cue.start()), text.rfind("\n", 0, cue.start())) + 1
+        if m := SENTENCE_RE.match(text, start):
+            yield m
+            after = m.end()
+
+
 def map_parts(text: str, sections: list[Section]) -> list[dict]:
     """Each required part with where it is: a heading that names it, else wording in the body."""
     found: dict[str, dict] = {}
@@ -116,7 +141,7 @@ def map_parts(text: str, sections: list[Section]) -> list[dict]:
     for part in PART_ORDER:
         if part in found:
             continue
-        for m in re.finditer(r"[^。\n]*[。\n]?", text):
+        for m in _sentences_with(PART_HINTS[part], text):
             sentence = m.group().strip()
             if "现将" in sentence or "如下" in sentence:  # the opening formula names the parts it introduces
                 continue

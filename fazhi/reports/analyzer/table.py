@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from fazhi.indicators.catalogue import indicators
@@ -33,6 +34,26 @@ def comparison_table(results: list[dict]) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+def write_table_bytes(header: list[str], rows: list[list]) -> bytes:
+    """The table as an XLSX workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "报告指标对照"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 40
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def write_table(path: Path, header: list[str], rows: list[list]) -> None:
     """CSV (UTF-8 with BOM, so Excel opens it) or XLSX, by the file's suffix."""
     suffix = path.suffix.lower()
@@ -42,19 +63,6 @@ def write_table(path: Path, header: list[str], rows: list[list]) -> None:
             writer.writerow(header)
             writer.writerows(rows)
     elif suffix == ".xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "报告指标对照"
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "B2"
-        sheet.column_dimensions["A"].width = 40
-        book.save(path)
+        path.write_bytes(write_table_bytes(header, rows))
     else:
         raise ValueError(f"{path}：对照表只能保存为 .csv 或 .xlsx")

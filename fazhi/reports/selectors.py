@@ -1,0 +1,32 @@
+"""Reads of analyzed reports, scoped to the units a user may see."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import AnalysisBatch, AnalyzedReport
+
+
+def batches_in(unit_ids: list[int]) -> QuerySet[AnalysisBatch]:
+    return (
+        AnalysisBatch.objects.filter(unit_id__in=unit_ids)
+        .select_related("unit", "created_by")
+        .annotate(report_count=Count("reports"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def batch_in_scope(pk: int, visible_ids: list[int]) -> AnalysisBatch:
+    batch = get_object_or_404(AnalysisBatch.objects.select_related("unit", "created_by"), pk=pk)
+    if batch.unit_id not in set(visible_ids):
+        raise PermissionDenied("该批报告不属于您可查看的单位。")
+    return batch
+
+
+def report_in_scope(pk: int, visible_ids: list[int]) -> AnalyzedReport:
+    report = get_object_or_404(AnalyzedReport.objects.select_related("batch__unit"), pk=pk)
+    if report.batch.unit_id not in set(visible_ids):
+        raise PermissionDenied("该报告不属于您可查看的单位。")
+    return report

@@ -1,0 +1,88 @@
+"""Pages of the report analyzer: upload reports, compare them, read each with its figures highlighted."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fazhi.core.forms import apply_validation_errors
+from fazhi.indicators.catalogue import indicators
+from fazhi.rules.catalogue import national_rule
+
+from . import selectors, services
+from .analyzer.table import FIXED, comparison_table, write_table_bytes
+from .forms import UploadForm
+from .highlight import segments
+
+
+def analysis_list(request):
+    form = UploadForm()
+    if request.method == "POST":
+        if not request.user.can_edit:
+            raise PermissionDenied("只读用户不能上传报告。")
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            uploads = [services.Upload(f.name, f.read()) for f in form.cleaned_data["files"]]
+            try:
+                batch = services.analyze_upload(
+                    uploads, unit=request.scope.unit, actor=request.user, name=form.cleaned_data["name"]
+                )
+            except ValidationError as exc:
+                apply_validation_errors(form, exc)
+            else:
+                messages.success(request, f"已分析{len(uploads)}份报告。")
+                return redirect("reports:batch_detail", batch.pk)
+    page = Paginator(selectors.batches_in(request.scope.unit_ids), 30).get_page(request.GET.get("page"))
+    return render(request, "reports/analysis_list.html", {"form": form, "page": page})
+
+
+def batch_detail(request, pk: int):
+    batch = selectors.batch_in_scope(pk, request.scope.visible_ids)
+    reports = list(batch.reports.all())
+    header, rows = comparison_table([r.result for r in reports])
+    fixed = len(FIXED)
+    # on the page, one row per indicator and one column per report reads better than the XLSX layout
+    indicator_rows = [(name, [row[fixed + k] for row in rows]) for k, name in enumerate(header[fixed:])]
+    context = {"batch": batch, "reports": reports, "indicator_rows": indicator_rows}
+    return render(request, "reports/batch_detail.html", context)
+
+
+def batch_table(request, pk: int):
+    batch = selectors.batch_in_scope(pk, request.scope.visible_ids)
+    header, rows = comparison_table([r.result for r in batch.reports.all()])
+    response = HttpResponse(
+        write_table_bytes(header, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename=report-table-{batch.pk}.xlsx"
+    return response
+
+
+@require_POST
+def batch_delete(request, pk: int):
+    batch = selectors.batch_in_scope(pk, request.scope.visible_ids)
+    services.batch_delete(batch, actor=request.user, visible_ids=request.scope.visible_ids)
+    messages.success(request, f"已删除“{batch.name}”。")
+    return redirect("reports:analysis_list")
+
+
+def report_detail(request, pk: int):
+    report = selectors.report_in_scope(pk, request.scope.visible_ids)
+    result = report.result
+    catalogue = indicators()
+    facts = [
+        {**f, "index": i, "indicator_name": catalogue[f["indicator"]].name if f["indicator"] else ""}
+        for i, f in enumerate(result["facts"])
+    ]
+    parts = [{**p, "name": national_rule(f"annual_report.part.{p['part']}").name} for p in result["parts"]]
+    context = {
+        "report": report,
+        "result": result,
+        "facts": facts,
+        "parts": parts,
+        "checks": sorted(result["checks"], key=lambda c: c["ok"]),
+        "segments": segments(report.text, result["facts"], result["checks"]),
+    }
+    return render(request, "reports/report_detail.html", context)
