@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .analyzer.structure import PART_SHORT_NAMES
+from .analyzer.structure import OPTIONAL_PARTS, PART_SHORT_NAMES
 
 
 class AnalysisBatch(models.Model):
@@ -51,4 +51,9 @@ class AnalyzedReport(models.Model):
 
     @property
     def missing_parts(self) -> list[str]:
-        return [PART_SHORT_NAMES[p["part"]] for p in self.result["parts"] if not p["present"]]
+        """Short names of the required parts the report lacks."""
+        return [
+            PART_SHORT_NAMES[p["part"]]
+            for p in self.result["parts"]
+            if not p["present"] and p["part"] not in OPTIONAL_PARTS
+        ]

@@ -12,6 +12,7 @@ from fazhi.indicators.catalogue import indicators
 from fazhi.rules.catalogue import national_rule
 
 from . import selectors, services
+from .analyzer.structure import OPTIONAL_PARTS
 from .analyzer.table import FIXED, comparison_table, write_table_bytes
 from .forms import UploadForm
 from .highlight import segments
@@ -76,7 +77,14 @@ def report_detail(request, pk: int):
         {**f, "index": i, "indicator_name": catalogue[f["indicator"]].name if f["indicator"] else ""}
         for i, f in enumerate(result["facts"])
     ]
-    parts = [{**p, "name": national_rule(f"annual_report.part.{p['part']}").name} for p in result["parts"]]
+    parts = [
+        {
+            **p,
+            "name": national_rule(f"annual_report.part.{p['part']}").name,
+            "optional": p["part"] in OPTIONAL_PARTS,
+        }
+        for p in result["parts"]
+    ]
     context = {
         "report": report,
         "result": result,

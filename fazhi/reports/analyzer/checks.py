@@ -19,6 +19,7 @@ from fazhi.indicators.catalogue import indicators
 from fazhi.rules.catalogue import national_rule
 
 from .facts import Fact, unit_group
+from .structure import OPTIONAL_PARTS
 
 SENTENCE_END = "。！？!?\n"
 SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
@@ -324,8 +325,7 @@ def part_checks(parts: list[dict]) -> list[Check]:
         rule = national_rule(f"annual_report.part.{p['part']}")
         if p["present"]:
             checks.append(Check("required_part", True, f"有“{rule.name}”部分：{p['heading']}", []))
-        elif p["part"] == "other":
-            # 其他需要报告的情况 is only written when there is something else to report.
+        elif p["part"] in OPTIONAL_PARTS:
             checks.append(Check("required_part", True, f"未单列“{rule.name}”（无其他事项时可不列）", []))
         else:
             checks.append(Check("required_part", False, f"缺少“{rule.name}”部分（{rule.source}）", []))

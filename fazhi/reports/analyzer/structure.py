@@ -30,6 +30,8 @@ PART_CUES = {
 # The cues without their anchors: they find the sentences worth testing with the anchored cues.
 PART_HINTS = {part: re.compile(cue.pattern.replace("^", "")) for part, cue in PART_CUES.items()}
 PART_ORDER = ["measures", "shortcomings", "first_responsible", "next_year", "other"]
+# 其他需要报告的情况 is only written when there is something else to report.
+OPTIONAL_PARTS = {"other"}
 # Short names for badges and tables; the full names and their source are the rules annual_report.part.*
 PART_SHORT_NAMES = {
     "measures": "主要举措和成效",

@@ -72,3 +72,31 @@ def test_gb18030_text_and_bad_inputs():
         read_bytes(b"  ", "r.txt")
     with pytest.raises(ReadError, match="已损坏"):
         read_bytes(b"not a zip", "r.docx")
+
+
+def _pdf(content: bytes) -> bytes:
+    """A one-page PDF whose page draws ``content`` (a content stream), with byte-exact xref offsets."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_text_layer_and_scans():
+    text = read_bytes(_pdf(b"BT /F1 12 Tf 72 720 Td (Handled 632 cases in 2024) Tj ET"), "r.pdf")
+    assert "632 cases" in text
+    with pytest.raises(ReadError, match="没有文字层"):
+        read_bytes(_pdf(b"0 0 m 100 100 l S"), "scan.pdf")
