@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "fazhi.rules",
     "fazhi.indicators",
     "fazhi.reports",
+    "fazhi.registers",
+    "fazhi.decisions",
 ]
 
 MIDDLEWARE = [

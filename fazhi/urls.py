@@ -12,6 +12,8 @@ urlpatterns = [
     path("workdays/", include("fazhi.workdays.urls")),
     path("rules/", include("fazhi.rules.urls")),
     path("reports/", include("fazhi.reports.urls")),
+    path("registers/", include("fazhi.registers.urls")),
+    path("decisions/", include("fazhi.decisions.urls")),
     path("sysadmin/", admin.site.urls),
 ]
 

@@ -6,5 +6,20 @@ def layout(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    sections = [(s.label, [i for i in s.items if user.can_manage or not i.managers_only]) for s in SECTIONS]
+    path = request.path
+    sections = [
+        (
+            s.label,
+            [
+                {
+                    "label": i.label,
+                    "href": (href := i.href),
+                    "active": path == href or (href != "/" and path.startswith(href)),
+                }
+                for i in s.items
+                if user.can_manage or not i.managers_only
+            ],
+        )
+        for s in SECTIONS
+    ]
     return {"nav_sections": sections, "scope": request.scope}

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 CONTRIBUTORS = [
     "fazhi.org.demo.build",
+    "fazhi.decisions.demo.build",
 ]
 
 

@@ -2,12 +2,24 @@
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
     managers_only: bool = False
+    args: tuple[str, ...] = ()
+
+    @property
+    def href(self) -> str:
+        return reverse(self.url_name, args=self.args)
+
+
+def register_item(label: str, key: str) -> NavItem:
+    """The list page of a register (fazhi.registers) by its key."""
+    return NavItem(label, "registers:list", args=(key,))
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,17 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection(
         "依据与期限",
         (NavItem("规则目录", "rules:list"), NavItem("工作日历与期限计算", "workdays:calendar")),
+    ),
+    NavSection(
+        "依法决策与规范性文件",
+        (
+            register_item("合法性审查", "legality-reviews"),
+            register_item("重大行政决策", "major-decisions"),
+            register_item("行政规范性文件", "normative-documents"),
+            register_item("行政协议", "agreements"),
+            register_item("权责清单", "power-items"),
+            register_item("赋权承接", "delegated-powers"),
+        ),
     ),
     NavSection("年度报告", (NavItem("报告分析", "reports:analysis_list"),)),
     NavSection(

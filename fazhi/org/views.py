@@ -73,7 +73,7 @@ def unit_edit(request, pk: int | None = None):
         else:
             messages.success(request, f"已保存单位“{unit.name}”。")
             return redirect("org:unit_detail", pk=unit.pk)
-    return render(request, "org/form.html", {"form": form, "title": "编辑单位" if pk else "新增单位"})
+    return render(request, "core/form.html", {"form": form, "title": "编辑单位" if pk else "新增单位"})
 
 
 # -- people -----------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def person_edit(request, pk: int | None = None):
         else:
             messages.success(request, f"已保存人员“{person.name}”。")
             return redirect("org:person_detail", pk=person.pk)
-    return render(request, "org/form.html", {"form": form, "title": "编辑人员" if pk else "新增人员"})
+    return render(request, "core/form.html", {"form": form, "title": "编辑人员" if pk else "新增人员"})
 
 
 # -- users ------------------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def user_edit(request, pk: int | None = None):
         else:
             messages.success(request, f"已保存用户“{account.username}”。")
             return redirect("org:user_detail", pk=account.pk)
-    return render(request, "org/form.html", {"form": form, "title": "编辑用户" if pk else "新增用户"})
+    return render(request, "core/form.html", {"form": form, "title": "编辑用户" if pk else "新增用户"})
 
 
 # -- audit log --------------------------------------------------------------------------------------

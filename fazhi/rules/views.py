@@ -52,4 +52,4 @@ def override_create(request):
         else:
             messages.success(request, f"已保存地方规则调整：{override}。")
             return redirect("rules:list")
-    return render(request, "org/form.html", {"form": form, "title": "新增地方规则调整"})
+    return render(request, "core/form.html", {"form": form, "title": "新增地方规则调整"})

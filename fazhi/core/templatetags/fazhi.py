@@ -11,10 +11,12 @@ register = template.Library()
 
 
 @register.filter
-def cn_date(value: date | datetime | None) -> str:
-    """2024年3月1日."""
-    if not value:
+def cn_date(value):
+    """2024年3月1日 for a date (with the time for a datetime); any other value unchanged."""
+    if value is None:
         return ""
+    if not isinstance(value, date):
+        return value
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"

@@ -1,0 +1,92 @@
+"""Reads of register items, always within the units a user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .deadlines import DueState, due_state, soon_limit, today
+from .models import Attachment, StatusChange
+from .spec import Register
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    q: str = ""
+    status: str = ""
+    due: str = ""  # a DueState value
+    year: int | None = None
+    unit_id: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # (field, value) of the register's own filters
+
+
+def items_in(spec: Register, unit_ids: list[int], filters: ListFilters | None = None) -> QuerySet:
+    """The register's items owned by ``unit_ids``, filtered; newest first."""
+    f = filters or ListFilters()
+    items = spec.model.objects.filter(unit_id__in=unit_ids).select_related("unit", "responsible")
+    if f.unit_id:
+        items = items.filter(unit_id=f.unit_id)
+    if f.q:
+        query = Q()
+        for name in spec.search_fields:
+            query |= Q(**{f"{name}__icontains": f.q})
+        items = items.filter(query)
+    if f.status:
+        items = items.filter(status=f.status)
+    if f.year and spec.year_field:
+        items = items.filter(**{f"{spec.year_field}__year": f.year})
+    for field, value in f.choices:
+        if value:
+            items = items.filter(**{field: value})
+    if f.due:
+        now = today()
+        open_items = items.exclude(status__in=spec.workflow.closed).filter(due_date__isnull=False)
+        limit = soon_limit(now)
+        items = {
+            DueState.OVERDUE: open_items.filter(due_date__lt=now),
+            DueState.SOON: open_items.filter(due_date__gte=now, due_date__lte=limit),
+            DueState.NORMAL: open_items.filter(due_date__gt=limit),
+        }.get(DueState(f.due), items)
+    return items.order_by("-created_at", "-pk")
+
+
+def item_in_scope(spec: Register, pk: int, visible_ids: list[int]):
+    item = get_object_or_404(spec.model.objects.select_related("unit", "responsible"), pk=pk)
+    if item.unit_id not in set(visible_ids):
+        raise PermissionDenied(f"该{spec.item_label}不属于您可查看的单位。")
+    return item
+
+
+def timeline(item) -> QuerySet[StatusChange]:
+    content_type = ContentType.objects.get_for_model(item)
+    return StatusChange.objects.filter(content_type=content_type, object_id=item.pk).select_related("by")
+
+
+def attachments(item) -> QuerySet[Attachment]:
+    content_type = ContentType.objects.get_for_model(item)
+    return Attachment.objects.filter(content_type=content_type, object_id=item.pk).select_related(
+        "uploaded_by"
+    )
+
+
+def attachment_in_scope(pk: int, visible_ids: list[int]) -> Attachment:
+    attachment = get_object_or_404(Attachment, pk=pk)
+    item = attachment.item
+    if item is None or item.unit_id not in set(visible_ids):
+        raise PermissionDenied("该附件不属于您可查看的单位。")
+    return attachment
+
+
+def with_due_state(spec: Register, items, on: date | None = None) -> list:
+    """The items with ``due_state`` set (正常/临期/逾期) for display."""
+    now = on or today()
+    limit = soon_limit(now)
+    result = list(items)
+    for item in result:
+        item.due_state = due_state(item.due_date, spec.workflow.is_open(item.status), now, limit)
+    return result
