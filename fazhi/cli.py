@@ -189,6 +189,63 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 2 if errors else 0
 
 
+# -- registers: import / export --------------------------------------------------------------------
+def _register_scope(args: argparse.Namespace):
+    from fazhi.org.models import Unit, User
+    from fazhi.org.selectors import subtree_ids, visible_unit_ids
+    from fazhi.registers.spec import REGISTRY
+
+    if args.register not in REGISTRY:
+        raise BadInput(f"没有台账“{args.register}”；可用：{'、'.join(sorted(REGISTRY))} / unknown register")
+    user = User.objects.filter(username=args.user, is_active=True).first()
+    if user is None:
+        raise BadInput(f"用户“{args.user}”不存在或已停用 / unknown user")
+    visible = set(visible_unit_ids(user))
+    scope = sorted(visible)
+    if args.unit:
+        unit = Unit.objects.filter(code=args.unit).first()
+        if unit is None or unit.pk not in visible:
+            raise BadInput(
+                f"单位代码“{args.unit}”不存在或不在用户{user.username}的权限范围内 / unit not in scope"
+            )
+        scope = [pk for pk in subtree_ids(unit) if pk in visible]
+    return REGISTRY[args.register], user, scope
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from fazhi.registers.excel import import_workbook
+
+    spec, user, scope = _register_scope(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise BadInput(f"文件不存在：{path} / file not found")
+    try:
+        items = import_workbook(spec, path.read_bytes(), path.name, actor=user, scope_ids=scope)
+    except ValidationError as exc:
+        print(f"未导入（{len(exc.messages)}处问题，未写入任何一行）：", file=sys.stderr)
+        for message in exc.messages:
+            print(f"  {message}", file=sys.stderr)
+        return 2
+    except PermissionDenied as exc:
+        raise BadInput(str(exc)) from exc
+    print(f"已导入{len(items)}条{spec.item_label}。")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from fazhi.registers.excel import export_bytes
+    from fazhi.registers.selectors import ListFilters, items_in
+
+    spec, _, scope = _register_scope(args)
+    items = items_in(spec, scope, ListFilters(year=args.year))
+    out = Path(args.out or f"{args.register}.xlsx")
+    out.write_bytes(export_bytes(spec, items))
+    print(f"已导出{items.count()}条{spec.item_label}：{out}")
+    return 0
+
+
 # -- manage -----------------------------------------------------------------------------------------
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -253,6 +310,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出 JSON（每份报告一个对象）/ JSON output")
     p.add_argument("--table", metavar="OUT", help="保存报告×指标对照表（.csv 或 .xlsx）/ comparison table")
     p.set_defaults(func=cmd_analyze)
+
+    for name, func, text in (
+        ("import", cmd_import, "从 Excel 导入台账（全部无误才导入）/ import a register from Excel"),
+        ("export", cmd_export, "导出台账为 Excel / export a register to Excel"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("register", help="台账代码，如 legality-reviews、normative-documents")
+        if name == "import":
+            p.add_argument("file", help="填好的导入模板（.xlsx）")
+        else:
+            p.add_argument("--out", help="输出文件（默认 台账代码.xlsx）")
+            p.add_argument("--year", type=int, help="只导出该年度")
+        p.add_argument("--user", required=True, help="操作用户（记入审计，并决定可见单位）")
+        p.add_argument("--unit", help="只限该单位（代码）及其下级")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("manage", help="Django 管理命令（系统管理员用）/ Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -33,7 +33,8 @@ from .models import (
 )
 
 TOPICS = [
-    "农村集体“三资”管理", "城乡居民医疗救助", "农村建房管理", "耕地保护补偿", "城区停车收费", "住房公积金提取",
+    "农村集体“三资”管理", "城乡居民医疗救助", "农村建房管理", "耕地保护补偿", "城区停车收费",
+    "住房公积金提取",
     "老旧小区改造", "殡葬改革", "农村饮水安全", "乡村道路养护", "中小学校车安全", "政府投资项目管理",
     "公共资源交易", "河长制工作", "秸秆禁烧", "燃气安全管理", "养犬管理", "城市绿化管理", "户外广告设置",
     "优化营商环境", "民营企业纾困", "扶持家庭农场", "职业技能培训补贴", "困难群众临时救助",
@@ -59,6 +60,7 @@ POWER_NAMES = {
     PowerKind.CONFIRMATION: ["{d}登记"],
     PowerKind.BENEFIT: ["{d}补贴发放"],
 }
+LAWS = ["行政许可法", "行政处罚法", "食品安全法", "安全生产法", "土地管理法"]
 SUBJECTS = [
     "食品经营",
     "建筑施工",
@@ -104,7 +106,7 @@ class _Steps:
                         on=on,
                         by=by,
                         note="演示数据",
-                    )  # fmt: skip
+                    )
                 )
                 previous = to
         StatusChange.objects.bulk_create(changes, batch_size=5000)
@@ -132,11 +134,18 @@ def _reviews(ctx, unit: Unit, reviewers: list[Person], per_year: int, today: dat
             kind = ctx.rng.choices(list(ReviewKind), weights=[2, 3, 4, 3, 2])[0]
             topic = ctx.rng.choice(TOPICS)
             review = LegalityReview(
-                unit=unit, number=f"{short}审〔{year}〕{n + 1}号", kind=kind, submitter=ctx.rng.choice(
+                unit=unit,
+                number=f"{short}审〔{year}〕{n + 1}号",
+                kind=kind,
+                submitter=ctx.rng.choice(
                     ["县政府办", "自然资源局", "住建局", "农业农村局", "财政局", "乡政府办公室", "市场监管局"]
-                ), title=f"关于{topic}的{kind.label}送审稿", submitted_on=submitted, status="submitted",
-                reviewer=ctx.rng.choice(reviewers) if reviewers else None, opinion_count=ctx.rng.choice([1, 1, 2, 3]),
-            )  # fmt: skip
+                ),
+                title=f"关于{topic}的{kind.label}送审稿",
+                submitted_on=submitted,
+                status="submitted",
+                reviewer=ctx.rng.choice(reviewers) if reviewers else None,
+                opinion_count=ctx.rng.choice([1, 1, 2, 3]),
+            )
             timeline = [("登记", "submitted", submitted)]
             accepted = calendar.add_workdays(submitted, ctx.rng.randint(0, 2))
             if accepted <= today:
@@ -162,7 +171,10 @@ def _reviews(ctx, unit: Unit, reviewers: list[Person], per_year: int, today: dat
     return _save(LegalityReview, items, steps, pending)
 
 
-def _documents(ctx, unit: Unit, reviews: list[LegalityReview], per_year: int, today: date, steps: _Steps):
+def _documents(
+    ctx, unit: Unit, issuer: str, reviews: list[LegalityReview], per_year: int, today: date, steps: _Steps
+):
+    """The documents reviewed in ``reviews``; ``issuer`` names the organ in 文号 and meetings."""
     calendar = work_calendar(strict=False)
     usable = [
         r
@@ -170,17 +182,21 @@ def _documents(ctx, unit: Unit, reviews: list[LegalityReview], per_year: int, to
         if r.kind == ReviewKind.NORMATIVE and r.opinion in (Opinion.LAWFUL, Opinion.LAWFUL_IF_AMENDED)
     ]
     items, pending = [], []
-    prefix = (unit.short_name or unit.name)[:2]
+    prefix = issuer[:2]
     for n, review in enumerate(usable[: per_year * len(ctx.years)]):
         doc = NormativeDocument(
-            unit=unit, title=f"关于{review.title[2:].replace('的规范性文件送审稿', '')}的实施办法",
-            drafter=review.submitter, drafted_on=review.submitted_on - timedelta(days=20), review=review,
-            status="reviewing", provisional=ctx.rng.random() < 0.2,
-        )  # fmt: skip
+            unit=unit,
+            title=f"关于{review.title[2:].replace('的规范性文件送审稿', '')}的实施办法",
+            drafter=review.submitter,
+            drafted_on=review.submitted_on - timedelta(days=20),
+            review=review,
+            status="reviewing",
+            provisional=ctx.rng.random() < 0.2,
+        )
         timeline = [("登记", "drafting", doc.drafted_on), ("送合法性审核", "reviewing", review.submitted_on)]
         deliberated = calendar.add_workdays(review.opinion_on, ctx.rng.randint(3, 15))
         if deliberated <= today:
-            doc.deliberated_on, doc.meeting, doc.status = deliberated, f"{prefix}政府常务会议", "approved"
+            doc.deliberated_on, doc.meeting, doc.status = deliberated, f"{issuer}常务会议", "approved"
             timeline.append(("集体审议通过", "approved", deliberated))
             published = calendar.add_workdays(deliberated, ctx.rng.randint(2, 10))
             if published <= today:
@@ -206,11 +222,19 @@ def _decisions(ctx, unit: Unit, reviews: list[LegalityReview], today: date, step
         listed = date(review.submitted_on.year, 1, 15)
         comment_from = max(listed, review.submitted_on - timedelta(days=50))
         decision = MajorDecision(
-            unit=unit, year=listed.year, title=f"{unit.short_name or unit.name}{name}", category=category,
-            undertaker=review.submitter, listed_on=listed, comment_from=comment_from,
-            comment_to=comment_from + timedelta(days=30), expert_required=ctx.rng.random() < 0.5,
-            risk_required=ctx.rng.random() < 0.4, review=review, status="reviewing",
-        )  # fmt: skip
+            unit=unit,
+            year=listed.year,
+            title=f"{unit.short_name or unit.name}{name}",
+            category=category,
+            undertaker=review.submitter,
+            listed_on=listed,
+            comment_from=comment_from,
+            comment_to=comment_from + timedelta(days=30),
+            expert_required=ctx.rng.random() < 0.5,
+            risk_required=ctx.rng.random() < 0.4,
+            review=review,
+            status="reviewing",
+        )
         if decision.expert_required:
             decision.expert_on = comment_from + timedelta(days=10)
         if decision.risk_required:
@@ -234,10 +258,15 @@ def _agreements(ctx, unit: Unit, reviews: list[LegalityReview], today: date, ste
     items, pending = [], []
     for n, review in enumerate(r for r in reviews if r.kind == ReviewKind.AGREEMENT):
         agreement = AdministrativeAgreement(
-            unit=unit, number=f"XY-{review.submitted_on.year}-{n + 1:03d}", title=review.title.replace("送审稿", ""),
-            kind=ctx.rng.choice(list(AgreementKind)), counterparty=ctx.rng.choice(COUNTERPARTIES),
-            amount=ctx.rng.choice([50, 120, 300, 800, 1500, 6000]), review=review, status="reviewing",
-        )  # fmt: skip
+            unit=unit,
+            number=f"XY-{review.submitted_on.year}-{n + 1:03d}",
+            title=review.title.replace("送审稿", ""),
+            kind=ctx.rng.choice(list(AgreementKind)),
+            counterparty=ctx.rng.choice(COUNTERPARTIES),
+            amount=ctx.rng.choice([50, 120, 300, 800, 1500, 6000]),
+            review=review,
+            status="reviewing",
+        )
         timeline = [
             ("登记", "drafting", review.submitted_on),
             ("送合法性审查", "reviewing", review.submitted_on),
@@ -264,9 +293,14 @@ def _powers(ctx, unit: Unit, count: int, steps: _Steps):
         name = ctx.rng.choice(POWER_NAMES[kind]).format(d=ctx.rng.choice(SUBJECTS))
         listed = date(ctx.years[0], 3, 1)
         item = PowerItem(
-            unit=unit, code=f"{prefix}-{n + 1:04d}", name=name, kind=kind, status="listed", listed_on=listed,
-            basis=f"《中华人民共和国{ctx.rng.choice(['行政许可法', '行政处罚法', '食品安全法', '安全生产法', '土地管理法'])}》",
-        )  # fmt: skip
+            unit=unit,
+            code=f"{prefix}-{n + 1:04d}",
+            name=name,
+            kind=kind,
+            status="listed",
+            listed_on=listed,
+            basis=f"《中华人民共和国{ctx.rng.choice(LAWS)}》",
+        )
         items.append(item)
         pending.append((item, [("列入清单", "listed", listed)]))
     _save(PowerItem, items, steps, pending)
@@ -279,12 +313,18 @@ def _delegations(ctx, unit: Unit, count: int, today: date, steps: _Steps):
         year = ctx.rng.choice(list(ctx.years))
         delegated = _day(ctx, year, today)
         kind = ctx.rng.choice([PowerKind.LICENSE, PowerKind.PENALTY, PowerKind.INSPECTION])
+        issuer = "省政府" if level == DelegationLevel.PROVINCE else "市政府"
         item = DelegatedPower(
-            unit=unit, name=f"{ctx.rng.choice(SUBJECTS)}{kind.label[2:]}事项（第{n + 1}项）", level=level, kind=kind,
-            document=f"{'省政府' if level == DelegationLevel.PROVINCE else '市政府'}关于向乡镇（街道）赋权的决定（{year}年）",
-            delegated_on=delegated, takeover_by=delegated + timedelta(days=90), status="pending",
+            unit=unit,
+            name=f"{ctx.rng.choice(SUBJECTS)}{kind.label[2:]}事项（第{n + 1}项）",
+            level=level,
+            kind=kind,
+            document=f"{issuer}关于向乡镇（街道）赋权的决定（{year}年）",
+            delegated_on=delegated,
+            takeover_by=delegated + timedelta(days=90),
+            status="pending",
             requirements="明确承接科室和人员，完成业务培训，接入审批系统",
-        )  # fmt: skip
+        )
         timeline = [("登记", "pending", delegated)]
         taken = delegated + timedelta(days=ctx.rng.randint(20, 120))
         if taken <= today:
@@ -304,7 +344,10 @@ def build(ctx: DemoContext) -> None:
     reviewers_by_unit: dict[int, list[Person]] = {}
     for person in Person.objects.filter(roles__code="legal_reviewer"):
         reviewers_by_unit.setdefault(person.unit_id, []).append(person)
-    before = {m: m.objects.count() for m in (LegalityReview, NormativeDocument, MajorDecision, PowerItem)}
+    models = (
+        LegalityReview, NormativeDocument, MajorDecision, AdministrativeAgreement, PowerItem, DelegatedPower,
+    )  # fmt: skip
+    before = {m: m.objects.count() for m in models}
     for county in Unit.objects.filter(level=UnitLevel.COUNTY, parent__isnull=False) or Unit.objects.filter(
         level=UnitLevel.COUNTY
     ):
@@ -313,13 +356,13 @@ def build(ctx: DemoContext) -> None:
             continue
         # the county government's reviews, documents, decisions and agreements are kept by the 司法局
         reviews = _reviews(ctx, justice, reviewers_by_unit.get(justice.pk, []), 45, today, steps)
-        _documents(ctx, justice, reviews, 8, today, steps)
+        _documents(ctx, justice, f"{county.short_name or county.name}人民政府", reviews, 8, today, steps)
         _decisions(ctx, justice, reviews, today, steps)
         _agreements(ctx, justice, reviews, today, steps)
         for dept in county.children.filter(level=UnitLevel.DEPARTMENT).exclude(pk=justice.pk):
             _powers(ctx, dept, ctx.rng.randint(40, 160), steps)
             dept_reviews = _reviews(ctx, dept, reviewers_by_unit.get(dept.pk, []), 6, today, steps)
-            _documents(ctx, dept, dept_reviews, 1, today, steps)
+            _documents(ctx, dept, dept.short_name or dept.name, dept_reviews, 1, today, steps)
         for town in county.children.filter(level=UnitLevel.TOWNSHIP):
             office = town.children.filter(level=UnitLevel.OFFICE).first()
             keeper = office or town

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fazhi.core.formats import cn_date
 from fazhi.registers.deadlines import Deadline, rule_deadline
 from fazhi.registers.spec import Column, Register, register
 from fazhi.rules.services import effective_rule
@@ -59,7 +60,7 @@ def review_summary(review: LegalityReview) -> list[tuple[str, str]]:
             "审查期限",
             f"不少于{minimum.display_value}，不超过{maximum.display_value}（退回补充材料期间不计入）",
         ),
-        ("一般最早出具日", f"{earliest.due:%Y-%m-%d}"),
+        ("一般最早出具日", cn_date(earliest.due)),
     ]
     if review.opinion_on and review.opinion_on < earliest.due:
         lines.append(("提示", f"审查时间少于{minimum.display_value}"))
@@ -74,7 +75,7 @@ def document_deadline(document: NormativeDocument) -> Deadline | None:
     if document.status == "filed" and document.valid_until:
         rule = effective_rule("normative.expiry_evaluation", unit=document.unit).rule
         due = add_months(document.valid_until, -int(rule.number))
-        return Deadline(f"届满前评估（有效期至{document.valid_until:%Y-%m-%d}）", due, rule.source)
+        return Deadline(f"届满前评估（有效期至{cn_date(document.valid_until)}）", due, rule.source)
     return None
 
 

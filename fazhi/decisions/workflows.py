@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from fazhi.core.formats import cn_date
 from fazhi.registers.workflow import Step, Workflow
 from fazhi.rules.services import deadline, effective_rule
 from fazhi.workdays.calendar import add_months
@@ -21,7 +22,9 @@ def _require_passed_review(review, on: date, what: str) -> None:
     if review.opinion == Opinion.UNLAWFUL:
         raise ValidationError(f"合法性审查结论为“不合法”，不得{what}。")
     if review.opinion_on > on:
-        raise ValidationError(f"合法性审查意见（{review.opinion_on}）晚于{what}日期（{on}）。")
+        raise ValidationError(
+            f"合法性审查意见（{cn_date(review.opinion_on)}）晚于{what}日期（{cn_date(on)}）。"
+        )
 
 
 # -- 合法性审查 ---------------------------------------------------------------------------------------
@@ -69,7 +72,7 @@ def _end_public_comment(decision, on: date) -> None:
     if decision.comment_to < earliest and not decision.comment_shortened_reason:
         days = effective_rule("major_decision.public_comment", unit=decision.unit).rule.display_value
         raise ValidationError(
-            f"公开征求意见期限不少于{days}（应至少到{earliest:%Y-%m-%d}），"
+            f"公开征求意见期限不少于{days}（应至少到{cn_date(earliest)}），"
             "缩短的须填写理由（《重大行政决策程序暂行条例》第十五条）。"
         )
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from django.utils import timezone
 
 from fazhi.org.models import Unit
+from fazhi.rules.catalogue import RuleKind
 from fazhi.rules.services import effective_rule
 from fazhi.workdays.calendar import DayKind, WorkCalendar
 from fazhi.workdays.services import work_calendar
@@ -39,7 +40,7 @@ def rule_deadline(code: str, start: date, unit: Unit, label: str, *, extra_workd
     calendar = work_calendar(strict=False)
     kind = DayKind(rule.unit)
     n = int(rule.number) + (extra_workdays if kind is DayKind.WORKDAY else 0)
-    due = calendar.period_end(start, n, kind)
+    due = calendar.period_end(start, n, kind, roll_forward=rule.kind is RuleKind.DEADLINE)
     return Deadline(label, due, rule.source, guessed=not calendar.verified)
 
 

@@ -22,6 +22,7 @@ from .services import item_create
 from .spec import Column, Register, register_for
 
 MAX_IMPORT_ROWS = 20000
+EXPORT_ONLY = ("期限事项", "期满日", "期限状态")  # computed columns of an export, ignored on import
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 TRUE_WORDS, FALSE_WORDS = {"是", "有", "true", "1", "√"}, {"否", "无", "false", "0", ""}
@@ -133,7 +134,7 @@ def display(spec: Register, item, field_name: str):
 
 def export_bytes(spec: Register, items) -> bytes:
     columns = list(spec.columns)
-    headers = [header(spec, c) for c in columns] + ["期限事项", "期满日", "期限状态"]
+    headers = [header(spec, c) for c in columns] + list(EXPORT_ONLY)
     book, sheet = _workbook(spec, columns, headers)
     now = today()
     limit = soon_limit(now)
@@ -262,7 +263,8 @@ def read_rows(spec: Register, data: bytes, name: str) -> list[tuple[int, dict[st
         raise ImportFailed([f"{name}：第一张工作表是空的"])
     headers = [str(h).strip() if h is not None else "" for h in first]
     known = {header(spec, c): c for c in spec.columns if c.importable}
-    errors = [f"第1行：未知的列“{h}”" for h in headers if h and h not in known]
+    ignored = set(EXPORT_ONLY) | {header(spec, c) for c in spec.columns if not c.importable}
+    errors = [f"第1行：未知的列“{h}”" for h in headers if h and h not in known and h not in ignored]
     errors += [f"第1行：缺少必填列“{h}”" for h, c in known.items() if c.required and h not in headers]
     if errors:
         raise ImportFailed(errors)
@@ -272,7 +274,7 @@ def read_rows(spec: Register, data: bytes, name: str) -> list[tuple[int, dict[st
             raise ImportFailed([f"{name}：一次最多导入{MAX_IMPORT_ROWS}行"])
         if all(v is None or str(v).strip() == "" for v in values):
             continue
-        result.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+        result.append((number, {h: v for h, v in zip(headers, values, strict=False) if h in known}))
     if not result:
         raise ImportFailed([f"{name}：没有数据行"])
     return result

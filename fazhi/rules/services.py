@@ -61,14 +61,17 @@ def deadline(
 ) -> date:
     """The last day of the period ``code`` that runs from ``start``, counted as rules.md §0 says.
 
-    For a ``minimum`` rule (e.g. 公开征求意见不少于30日) this is the earliest day the step may end.
+    For a ``minimum`` rule (e.g. 公开征求意见不少于30日) this is the earliest day the step may end (not
+    moved off a rest day: the rule for a period's end on a holiday protects those who must act by it).
     Pass a non-strict ``calendar`` to accept guessed years (then check ``calendar.guessed_years``).
     """
     rule = effective_rule(code, unit=unit, on=start).rule
     if rule.kind not in (RuleKind.DEADLINE, RuleKind.MINIMUM):
         raise ValueError(f"规则“{code}”不是期限规则")
     cal = calendar or work_calendar()
-    return cal.period_end(start, int(rule.number), DayKind(rule.unit))
+    return cal.period_end(
+        start, int(rule.number), DayKind(rule.unit), roll_forward=rule.kind is RuleKind.DEADLINE
+    )
 
 
 def annual_due_date(code: str, year: int, *, unit: Unit | None = None) -> date:
@@ -121,4 +124,8 @@ def override_save(*, actor: User, override: RuleOverride, unit_ids: list[int]) -
     override.full_clean()
     stamp_actor(override, actor)
     override.save()
+    # open register items whose deadline follows this rule get their new due dates
+    from fazhi.registers.services import refresh_all_deadlines
+
+    transaction.on_commit(refresh_all_deadlines)
     return override

@@ -148,8 +148,11 @@ class WorkCalendar:
             total += bisect_right(days, end.toordinal()) - bisect_right(days, start.toordinal())
         return total
 
-    def period_end(self, start: date, n: int, kind: DayKind | str) -> date:
-        """The last day of a period of ``n`` units of ``kind`` that starts after ``start``."""
+    def period_end(self, start: date, n: int, kind: DayKind | str, *, roll_forward: bool = True) -> date:
+        """The last day of a period of ``n`` units of ``kind`` that starts after ``start``.
+
+        A period that ends on a rest day is extended to the next working day (rules.md §0.3); a minimum
+        period ("不少于30日") is not, so pass ``roll_forward=False`` for one."""
         kind = DayKind(kind)
         if kind is DayKind.WORKDAY:
             return self.add_workdays(start, n)
@@ -159,7 +162,7 @@ class WorkCalendar:
             end = add_months(start, n)
         else:
             end = add_months(start, 12 * n)
-        return self.next_workday(end)
+        return self.next_workday(end) if roll_forward else end
 
 
 def add_months(day: date, months: int) -> date:

@@ -63,6 +63,10 @@ def schedule_load(schedule: YearSchedule) -> WorkdaySchedule:
         defaults={k: v for k, v in data.items() if k != "year"},
     )
     invalidate_cache()
+    # the open deadlines of every register are counted in working days: count them again
+    from fazhi.registers.services import refresh_all_deadlines
+
+    transaction.on_commit(refresh_all_deadlines)
     return row
 
 

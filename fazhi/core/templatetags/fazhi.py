@@ -1,26 +1,21 @@
 """Template filters: Chinese dates, masked personal data."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django import template
-from django.utils import timezone
 
+from fazhi.core.formats import cn_date
 from fazhi.org.masking import mask_id_number, mask_phone
 
 register = template.Library()
 
 
-@register.filter
-def cn_date(value):
+@register.filter(name="cn_date")
+def cn_date_filter(value):
     """2024年3月1日 for a date (with the time for a datetime); any other value unchanged."""
     if value is None:
         return ""
-    if not isinstance(value, date):
-        return value
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
-    return f"{value.year}年{value.month}月{value.day}日"
+    return cn_date(value) if isinstance(value, date) else value
 
 
 @register.filter
