@@ -201,8 +201,8 @@ class _Resolver:
         spec, field = self.spec, _field(self.spec, column)
         text = "" if raw is None else (raw if isinstance(raw, date) else str(raw).strip())
         if text == "":
-            if isinstance(field, models.BooleanField):
-                return False
+            if field.has_default():
+                return field.get_default()
             return None if (field.null or isinstance(field, models.ForeignKey)) else ""
         if choices := _choices(spec, column):
             for code, label in choices:

@@ -5,8 +5,8 @@ import pytest
 from fazhi.decisions.models import LegalityReview, Opinion, ReviewKind
 from fazhi.decisions.registers import LEGALITY_REVIEWS
 from fazhi.org.models import UserRole
-from fazhi.org.tests.factories import PersonFactory, UserFactory
 from fazhi.org.selectors import subtree_ids
+from fazhi.org.tests.factories import PersonFactory, UserFactory
 from fazhi.registers import services
 
 
@@ -54,9 +54,14 @@ def issued_review(new_review, office_user, scope, reviewer):
         step = services.item_transition
         step(LEGALITY_REVIEWS, review, "accepted", actor=office_user, scope_ids=scope, on=date(2024, 9, 27))
         step(
-            LEGALITY_REVIEWS, review, "issued", actor=office_user, scope_ids=scope, on=on,
+            LEGALITY_REVIEWS,
+            review,
+            "issued",
+            actor=office_user,
+            scope_ids=scope,
+            on=on,
             values={"opinion": opinion, "reviewer": reviewer},
-        )  # fmt: skip
+        )
         return review
 
     return make

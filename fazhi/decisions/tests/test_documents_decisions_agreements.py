@@ -60,9 +60,13 @@ def test_normative_document_from_review_to_filing_and_expiry(new_document, issue
     with pytest.raises(ValidationError, match="文号、公布载体"):
         go(NORMATIVE_DOCUMENTS, document, "published", date(2024, 10, 25))
     go(
-        NORMATIVE_DOCUMENTS, document, "published", date(2024, 10, 25),
-        doc_number="长政规〔2024〕1号", publish_channel="乡政府网站",
-    )  # fmt: skip
+        NORMATIVE_DOCUMENTS,
+        document,
+        "published",
+        date(2024, 10, 25),
+        doc_number="长政规〔2024〕1号",
+        publish_channel="乡政府网站",
+    )
     assert document.valid_until == date(2029, 10, 25)  # normative.validity_years
     # 备案 within 15 days of 公布: 2024-11-09 is a Saturday, so the period ends on Monday 11-11
     assert (document.due_label, document.due_date) == ("报送备案", date(2024, 11, 11))
@@ -122,9 +126,14 @@ def test_filing_catalogue_for_the_half_year_and_the_year(county, new_document, i
 
 def test_major_decision_steps(county, office_user, scope, issued_review, go):
     decision = MajorDecision(
-        unit=county["changgang_office"], year=2024, title="长冈乡集镇供水价格调整", category=DecisionCategory.POLICY,
-        undertaker="乡经发办", listed_on=date(2024, 3, 1), expert_required=True,
-    )  # fmt: skip
+        unit=county["changgang_office"],
+        year=2024,
+        title="长冈乡集镇供水价格调整",
+        category=DecisionCategory.POLICY,
+        undertaker="乡经发办",
+        listed_on=date(2024, 3, 1),
+        expert_required=True,
+    )
     services.item_create(MAJOR_DECISIONS, decision, actor=office_user, scope_ids=scope)
     go(MAJOR_DECISIONS, decision, "consulting", date(2024, 8, 1), comment_to=date(2024, 8, 20))
     review = issued_review(kind=ReviewKind.MAJOR_DECISION)
@@ -155,9 +164,12 @@ def test_major_decision_steps(county, office_user, scope, issued_review, go):
 
 def test_agreement_is_signed_only_after_a_passed_review(county, office_user, scope, issued_review, go):
     agreement = AdministrativeAgreement(
-        unit=county["changgang_office"], number="XY-2024-001", title="光伏项目招商引资协议",
-        kind=AgreementKind.INVESTMENT, counterparty="青山新能源有限公司",
-    )  # fmt: skip
+        unit=county["changgang_office"],
+        number="XY-2024-001",
+        title="光伏项目招商引资协议",
+        kind=AgreementKind.INVESTMENT,
+        counterparty="青山新能源有限公司",
+    )
     services.item_create(AGREEMENTS, agreement, actor=office_user, scope_ids=scope)
     go(AGREEMENTS, agreement, "reviewing", review=issued_review(opinion=Opinion.UNLAWFUL))
     with pytest.raises(ValidationError, match="不得签订协议"):

@@ -84,9 +84,13 @@ def test_a_county_override_changes_open_deadlines(
     step(review, "accepted", date(2024, 9, 27), office_user, scope)
     admin = UserFactory(unit=county["county"], role=UserRole.UNIT_ADMIN)
     override = RuleOverride(
-        rule_code="legality_review.max", unit=county["county"], value="10", measure="工作日",
-        source="青山县合法性审查办法第十条", valid_from=date(2024, 1, 1),
-    )  # fmt: skip
+        rule_code="legality_review.max",
+        unit=county["county"],
+        value="10",
+        measure="工作日",
+        source="青山县合法性审查办法第十条",
+        valid_from=date(2024, 1, 1),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         override_save(actor=admin, override=override, unit_ids=[county["county"].pk])
     review.refresh_from_db()

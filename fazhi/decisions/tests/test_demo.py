@@ -1,0 +1,26 @@
+"""The demo county's decisions registers: realistic volumes, open items with deadlines, figures to show."""
+
+import pytest
+
+from fazhi.core.demo import build_demo
+from fazhi.decisions import indicators
+from fazhi.decisions.models import DelegatedPower, LegalityReview, NormativeDocument, PowerItem
+from fazhi.org.models import Unit
+from fazhi.org.selectors import subtree_ids
+from fazhi.registers.models import StatusChange
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_fills_the_registers():
+    ctx = build_demo(seed=5)
+    assert ctx.rows["合法性审查"] == LegalityReview.objects.count() > 500
+    assert NormativeDocument.objects.filter(status="filed").exists()
+    assert PowerItem.objects.count() > 1000 and DelegatedPower.objects.filter(status="pending").exists()
+    open_reviews = LegalityReview.objects.filter(status="accepted")
+    assert open_reviews.exists() and not open_reviews.filter(due_date__isnull=True).exists()
+    assert StatusChange.objects.count() > LegalityReview.objects.count()
+    county = subtree_ids(Unit.objects.get(code="410100"))
+    year = LegalityReview.objects.latest("opinion_on").opinion_on.year
+    assert indicators.legality_reviews(county, year).value > 100
+    assert indicators.normative_filing_rate(county, year - 1).denominator > 0
