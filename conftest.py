@@ -2,15 +2,24 @@
 
 import pytest
 
+PACKAGE_YEARS_IN_TESTS = range(2004, 2027)
+
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    """Loaded schedules are cached per process; every test starts from the database's truth."""
-    from fazhi.workdays.services import invalidate_cache
+def _fresh_calendar_cache(monkeypatch):
+    """Loaded schedules are cached per process; every test starts from the database's truth.
 
-    invalidate_cache()
+    The tests pin the years chinese-calendar knows to 2004–2026, so a release that adds 2027 does not
+    change what they expect of an unknown year."""
+    from fazhi.workdays import services
+
+    known = services.package_schedules()
+    monkeypatch.setattr(
+        services, "package_schedules", lambda: {y: s for y, s in known.items() if y in PACKAGE_YEARS_IN_TESTS}
+    )
+    services.invalidate_cache()
     yield
-    invalidate_cache()
+    services.invalidate_cache()
 
 
 @pytest.fixture

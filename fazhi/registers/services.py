@@ -76,14 +76,15 @@ def refresh_all_deadlines() -> int:
     for spec in REGISTRY.values():
         if not spec.deadline:
             continue
-        open_items = spec.model.objects.exclude(status__in=spec.workflow.closed).select_related("unit")
+        manager = spec.model._default_manager
+        open_items = manager.exclude(status__in=spec.workflow.closed).select_related("unit")
         batch = []
         for item in open_items.iterator(chunk_size=2000):
             before = tuple(getattr(item, f) for f in DUE_FIELDS)
             refresh_deadline(spec, item)
             if tuple(getattr(item, f) for f in DUE_FIELDS) != before:
                 batch.append(item)
-        spec.model.objects.bulk_update(batch, DUE_FIELDS, batch_size=1000)
+        manager.bulk_update(batch, DUE_FIELDS, batch_size=1000)
         changed += len(batch)
     return changed
 

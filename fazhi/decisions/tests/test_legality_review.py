@@ -137,3 +137,24 @@ def test_due_states(due, is_open, state):
 
     today = date(2024, 10, 8)
     assert due_state(due, is_open, today, soon_limit(today)) is state
+
+
+def test_a_deadline_in_an_unknown_year_is_flagged_until_its_schedule_is_loaded(
+    new_review, office_user, scope, django_capture_on_commit_callbacks
+):
+    from fazhi.workdays.schedules import parse_schedule
+    from fazhi.workdays.services import schedule_load
+
+    def load(year, holidays):
+        schedule = {"year": year, "source": "国办发明电", "holidays": holidays, "makeup_workdays": []}
+        with django_capture_on_commit_callbacks(execute=True):
+            schedule_load(parse_schedule(schedule))
+
+    load(2099, ["2099-01-01"])  # years far ahead, so no release of chinese-calendar can know them
+    review = new_review(submitted_on=date(2099, 12, 21))
+    step(review, "accepted", date(2099, 12, 21), office_user, scope)
+    # 15 working days reach into 2100, whose holidays are not known: counted on weekends only, flagged
+    assert review.due_date == date(2100, 1, 11) and review.due_guessed
+    load(2100, ["2100-01-01", "2100-01-04"])
+    review.refresh_from_db()
+    assert review.due_date == date(2100, 1, 13) and not review.due_guessed

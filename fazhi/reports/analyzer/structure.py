@@ -168,7 +168,7 @@ def map_parts(text: str, sections: list[Section]) -> list[dict]:
 
 def find_title(text: str, junk: list[tuple[int, int]]) -> tuple[str | None, int]:
     """The title: the short lines before the body that call the text a report. Returns (title, end)."""
-    lines = []
+    lines: list[tuple[int, str]] = []
     for offset, line in _lines(text):
         if not line.strip() or any(a <= offset < b for a, b in junk):
             if lines:

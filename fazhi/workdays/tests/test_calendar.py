@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from fazhi.workdays.calendar import DayKind, UnknownScheduleError, WorkCalendar, add_months
 from fazhi.workdays.schedules import package_schedules
 
-SCHEDULES = package_schedules()
+SCHEDULES = {y: s for y, s in package_schedules().items() if y <= 2026}  # as a release of 2026 knows
 CAL = WorkCalendar(SCHEDULES)
 KNOWN = st.dates(min_value=date(2005, 1, 1), max_value=date(2025, 12, 31))
 
