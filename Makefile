@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test setup lint pytest pytest-pg bench clean
+.PHONY: run test setup browser lint pytest pytest-pg bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,23 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.package-lock.json
 
+# The browser tests drive Debian's Chromium; install it (and CJK fonts) where we may, else they are skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Chromium for the browser tests (apt)"; \
+			apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-noto-cjk >/dev/null; } || \
+			echo "Chromium could not be installed: browser tests will be skipped"; \
+		else echo "Chromium not installed (apt install chromium): browser tests will be skipped"; fi; }
+
 ## run: set up, fill an empty database with the demo county, and serve http://127.0.0.1:8000
 run: setup
 	$(BIN)/fazhi demo --if-empty
 	$(BIN)/fazhi serve
 
 ## test: set up, lint, type-check, and run the suite on SQLite and (when reachable) PostgreSQL
-test: setup lint pytest pytest-pg
+test: setup browser lint pytest pytest-pg
 
 lint:
 	$(BIN)/ruff format --check fazhi bench conftest.py

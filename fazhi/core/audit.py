@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+
+from .formats import cn_date
 
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
 
@@ -27,11 +29,15 @@ class AuditEntry:
     reason: str
 
 
-def _display(field: models.Field | None, value: Any) -> str:
+def _display(field: models.Field | None, value: Any, labels: dict[str, dict[str, str]]) -> str:
     if value in (None, ""):
         return "（空）"
+    if field is not None and field.name in labels:
+        return labels[field.name].get(value, value)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, date):  # and datetime
+        return cn_date(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if field is not None and field.is_relation and field.related_model is not None:
@@ -48,8 +54,12 @@ def _m2m_display(field: models.Field, rows: list[dict]) -> str:
     return "、".join(sorted(names)) or "（空）"
 
 
-def audit_trail(obj: models.Model) -> list[AuditEntry]:
-    """Every recorded version of ``obj``, newest first, with what changed from the one before."""
+def audit_trail(obj: models.Model, labels: dict[str, dict[str, str]] | None = None) -> list[AuditEntry]:
+    """Every recorded version of ``obj``, newest first, with what changed from the one before.
+
+    ``labels`` names the values of fields whose choices live outside the model (a register's workflow
+    states, say): {field name: {value: 中文}}."""
+    labels = labels or {}
     entries = []
     model_fields = {f.name: f for f in obj._meta.get_fields() if hasattr(f, "verbose_name")}
     for record in obj.history.select_related("history_user").order_by("-history_date", "-history_id"):
@@ -63,7 +73,7 @@ def audit_trail(obj: models.Model) -> list[AuditEntry]:
                 if field is not None and field.many_to_many:
                     old, new = _m2m_display(field, change.old), _m2m_display(field, change.new)
                 else:
-                    old, new = _display(field, change.old), _display(field, change.new)
+                    old, new = _display(field, change.old, labels), _display(field, change.new, labels)
                 changes.append(Change(label, old, new))
         user = record.history_user
         entries.append(

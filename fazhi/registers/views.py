@@ -152,7 +152,7 @@ def item_detail(request, key: str, pk: int):
         ],
         "attachments": selectors.attachments(item),
         "attachment_form": AttachmentForm(),
-        "trail": audit_trail(item),
+        "trail": audit_trail(item, {"status": spec.workflow.states}),
     }
     return render(request, "registers/detail.html", context)
 

@@ -87,7 +87,8 @@ class Rule:
             return f"每年{month}月{day}日之前"
         if self.kind is RuleKind.REPORT_PART:
             return f"第{self.value}项"
-        return f"{self.value}{self.unit}"
+        measure = {"工作日": "个工作日", "月": "个月"}.get(self.unit, self.unit)
+        return f"{self.value}{measure}"
 
 
 def _parse(entry: dict) -> Rule:

@@ -34,7 +34,7 @@ def test_review_period_counts_working_days_across_national_day(new_review, offic
     assert review.due_label == "出具审查意见" and "115号" in review.due_source
     summary = dict(review_summary(review))
     assert summary["一般最早出具日"] == "2024年10月10日"  # at least 5 working days (legality_review.min)
-    assert "不少于5工作日" in summary["审查期限"] and "不超过15工作日" in summary["审查期限"]
+    assert "不少于5个工作日" in summary["审查期限"] and "不超过15个工作日" in summary["审查期限"]
 
 
 def test_returned_for_materials_pauses_the_clock(new_review, office_user, scope, reviewer):
