@@ -1,6 +1,12 @@
 """Shared pytest fixtures: a small county built with factories."""
 
+import os
+
 import pytest
+
+# Before Django reads its settings: no persistent connections, so the live server's threads do not keep
+# the PostgreSQL test database open at teardown.
+os.environ.setdefault("FAZHI_DB_CONN_MAX_AGE", "0")
 
 PACKAGE_YEARS_IN_TESTS = range(2004, 2027)
 

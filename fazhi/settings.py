@@ -2,7 +2,7 @@
 
 Everything that differs between a laptop and a production server comes from the environment:
 ``DATABASE_URL`` (default: an embedded SQLite file under ``FAZHI_DATA_DIR``), ``FAZHI_SECRET_KEY``,
-``FAZHI_DEBUG``, ``FAZHI_ALLOWED_HOSTS``.
+``FAZHI_DEBUG``, ``FAZHI_ALLOWED_HOSTS``, ``FAZHI_DB_CONN_MAX_AGE`` (seconds, default 60).
 """
 
 import os
@@ -89,7 +89,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'fazhi.sqlite3'}",
-        conn_max_age=60,
+        # persistent connections in production; tests set 0 so no server thread holds the test database
+        conn_max_age=int(os.environ.get("FAZHI_DB_CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

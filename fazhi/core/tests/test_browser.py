@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from fazhi.org.models import UserRole
 from fazhi.org.tests.factories import PersonFactory, UserFactory
@@ -27,7 +28,7 @@ REPORT = """青山县长冈乡人民政府关于2024年度法治政府建设情�
 
 
 @pytest.fixture
-def page(live_server, transactional_db):
+def page(transactional_db, live_server):  # this order: the server stops before the test database goes
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread beside the ORM
@@ -37,6 +38,9 @@ def page(live_server, transactional_db):
         page = browser.new_page(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
         yield page
         browser.close()
+        # Inside Playwright's greenlet the test's ORM calls open a connection of their own; close it, or
+        # PostgreSQL refuses to drop the test database while it is open.
+        connections.close_all()
 
 
 def login(page, username):
