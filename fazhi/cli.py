@@ -246,6 +246,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- indicators -------------------------------------------------------------------------------------
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from fazhi.indicators.catalogue import indicators
+    from fazhi.indicators.engine import compute
+    from fazhi.org.models import Unit
+
+    unit = Unit.objects.filter(code=args.unit).first()
+    if unit is None:
+        raise BadInput(f"单位代码“{args.unit}”不存在 / unknown unit code")
+    figures = compute(unit, args.year, units=[unit.pk])[unit.pk]
+    if args.json:
+        print(json.dumps({k: v.as_dict() for k, v in figures.items()}, ensure_ascii=False, indent=1))
+        return 0
+    catalogue = indicators()
+    print(f"{unit.name}{args.year}年（含下级单位）")
+    for indicator_id, value in figures.items():
+        info = catalogue[indicator_id]
+        shown = "—" if value.value is None else f"{value.value.normalize():f}{info.unit}"
+        parts = f"（{value.numerator}/{value.denominator}）" if value.denominator is not None else ""
+        print(f"  {info.name}：{shown}{parts}")
+    return 0
+
+
 # -- manage -----------------------------------------------------------------------------------------
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -325,6 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--user", required=True, help="操作用户（记入审计，并决定可见单位）")
         p.add_argument("--unit", help="只限该单位（代码）及其下级")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("indicators", help="计算某单位某年度的指标 / indicators of a unit and year")
+    p.add_argument("--unit", required=True, help="单位代码（含下级单位）")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--json", action="store_true", help="输出 {指标: {value, numerator, denominator, unit}}")
+    p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("manage", help="Django 管理命令（系统管理员用）/ Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -6,4 +6,4 @@ class DecisionsConfig(AppConfig):
     verbose_name = "依法决策与规范性文件"
 
     def ready(self):
-        from . import registers  # noqa: F401  (declares this app's registers)
+        from . import indicators, registers  # noqa: F401  (declare this app's registers and indicators)

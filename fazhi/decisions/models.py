@@ -161,6 +161,7 @@ class NormativeDocument(RegisterItem):
     publish_channel = models.CharField("公布载体", max_length=100, blank=True)
     filed_to = models.CharField("备案机关", max_length=100, blank=True)
     filed_on = models.DateField("报送备案日期", null=True, blank=True)
+    filing_due_on = models.DateField("备案期限", null=True, blank=True, editable=False)
     provisional = models.BooleanField("暂行或试行", default=False)
     valid_until = models.DateField("有效期至", null=True, blank=True, help_text="留空则公布时按规则计算")
     cleanup_on = models.DateField("清理日期", null=True, blank=True)

@@ -79,6 +79,14 @@ def document_deadline(document: NormativeDocument) -> Deadline | None:
     return None
 
 
+def document_derive(document: NormativeDocument) -> None:
+    """The filing deadline is kept on the document, so 报备及时率 is counted in SQL."""
+    published = document.published_on
+    document.filing_due_on = (
+        rule_deadline("normative.filing", published, document.unit, "报送备案").due if published else None
+    )
+
+
 def agreement_deadline(agreement: AdministrativeAgreement) -> Deadline | None:
     if agreement.status == "performing" and agreement.term_end:
         return Deadline("履行期限届满", agreement.term_end, "协议约定")
@@ -201,6 +209,7 @@ NORMATIVE_DOCUMENTS = register(
         natural_key=("title",),
         year_field="published_on",
         deadline=document_deadline,
+        derive=document_derive,
         extra_links=(("发文目录", "decisions:catalogue"),),
     )
 )

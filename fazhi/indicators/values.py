@@ -14,8 +14,12 @@ class IndicatorValue:
     denominator: int | None = None
 
     def as_dict(self) -> dict:
+        value: int | float | None = None
+        if self.value is not None:
+            integral = self.unit != "%" and self.value == self.value.to_integral_value()
+            value = int(self.value) if integral else float(self.value)
         return {
-            "value": None if self.value is None else float(self.value),
+            "value": value,
             "numerator": self.numerator,
             "denominator": self.denominator,
             "unit": self.unit,

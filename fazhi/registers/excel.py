@@ -15,6 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from fazhi.indicators.services import data_changed
 from fazhi.org.models import Person, Unit, User
 
 from .deadlines import due_state, soon_limit, today
@@ -327,7 +328,8 @@ def import_workbook(
         raise ImportFailed(errors)
     with transaction.atomic():
         for item in items:
-            item_create(spec, item, actor=actor, scope_ids=scope_ids, note=f"从{name}导入")
+            item_create(spec, item, actor=actor, scope_ids=scope_ids, note=f"从{name}导入", notify=False)
+        data_changed()
     return items
 
 

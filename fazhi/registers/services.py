@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from fazhi.core.audit import stamp_actor
+from fazhi.indicators.services import data_changed
 from fazhi.org.models import User
 
 from .models import Attachment, StatusChange
@@ -57,7 +58,9 @@ def _record(item: models.Model, actor: User, old: str, new: str, label: str, on:
 
 
 def refresh_deadline(spec: Register, item) -> None:
-    """Set the item's open deadline (or clear it once the item is closed). Does not save."""
+    """Set the item's derived fields and open deadline (cleared once the item is closed). Does not save."""
+    if spec.derive:
+        spec.derive(item)
     deadline = spec.deadline(item) if spec.deadline and spec.workflow.is_open(item.status) else None
     item.due_date = deadline.due if deadline else None
     item.due_label = deadline.label if deadline else ""
@@ -86,11 +89,16 @@ def refresh_all_deadlines() -> int:
                 batch.append(item)
         manager.bulk_update(batch, DUE_FIELDS, batch_size=1000)
         changed += len(batch)
+    if changed:
+        data_changed()
     return changed
 
 
 @transaction.atomic
-def item_create(spec: Register, item, *, actor: User, scope_ids: list[int], note: str = "登记"):
+def item_create(
+    spec: Register, item, *, actor: User, scope_ids: list[int], note: str = "登记", notify: bool = True
+):
+    """Register a new item; ``notify=False`` lets a bulk caller (the importer) report the change once."""
     _check_can_write(actor, item.unit_id, scope_ids)
     if not item.status:
         item.status = spec.workflow.initial
@@ -99,6 +107,8 @@ def item_create(spec: Register, item, *, actor: User, scope_ids: list[int], note
     stamp_actor(item, actor)
     item.save()
     _record(item, actor, "", item.status, note, None)
+    if notify:
+        data_changed()
     return item
 
 
@@ -109,6 +119,7 @@ def item_update(spec: Register, item, *, actor: User, scope_ids: list[int]):
     refresh_deadline(spec, item)
     stamp_actor(item, actor)
     item.save()
+    data_changed()
     return item
 
 
@@ -149,6 +160,7 @@ def item_transition(
     stamp_actor(item, actor)
     item.save()
     _record(item, actor, old, to, step.label, on, note)
+    data_changed()
     return item
 
 

@@ -45,6 +45,7 @@ class Register:
     year_field: str | None = None  # date field whose year the list's year filter uses
     deadline: Callable[[models.Model], Deadline | None] | None = None
     summary: Callable[[models.Model], list[tuple[str, str]]] | None = None  # facts for the detail page
+    derive: Callable[[models.Model], None] | None = None  # sets fields computed from others, before saving
     extra_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, url name)
 
     def title(self, item: models.Model) -> str:

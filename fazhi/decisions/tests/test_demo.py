@@ -3,10 +3,9 @@
 import pytest
 
 from fazhi.core.demo import build_demo
-from fazhi.decisions import indicators
 from fazhi.decisions.models import DelegatedPower, LegalityReview, NormativeDocument, PowerItem
+from fazhi.indicators.engine import compute
 from fazhi.org.models import Unit
-from fazhi.org.selectors import subtree_ids
 from fazhi.registers.models import StatusChange
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +19,7 @@ def test_demo_fills_the_registers():
     open_reviews = LegalityReview.objects.filter(status="accepted")
     assert open_reviews.exists() and not open_reviews.filter(due_date__isnull=True).exists()
     assert StatusChange.objects.count() > LegalityReview.objects.count()
-    county = subtree_ids(Unit.objects.get(code="410100"))
+    county = Unit.objects.get(code="410100")
     year = LegalityReview.objects.filter(opinion_on__isnull=False).latest("opinion_on").opinion_on.year
-    assert indicators.legality_reviews(county, year).value > 100
-    assert indicators.normative_filing_rate(county, year - 1).denominator > 0
+    assert compute(county, year)[county.pk]["legality_reviews"].value > 100
+    assert compute(county, year - 1)[county.pk]["normative_filing_rate"].denominator > 0

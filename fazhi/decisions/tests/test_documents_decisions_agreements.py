@@ -68,6 +68,7 @@ def test_normative_document_from_review_to_filing_and_expiry(new_document, issue
         publish_channel="乡政府网站",
     )
     assert document.valid_until == date(2029, 10, 25)  # normative.validity_years
+    assert document.filing_due_on == date(2024, 11, 11)  # kept for 报备及时率
     # 备案 within 15 days of 公布: 2024-11-09 is a Saturday, so the period ends on Monday 11-11
     assert (document.due_label, document.due_date) == ("报送备案", date(2024, 11, 11))
     go(NORMATIVE_DOCUMENTS, document, "filed", date(2024, 11, 11), filed_to="青山县人民政府")

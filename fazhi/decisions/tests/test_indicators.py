@@ -1,11 +1,10 @@
-"""The decisions indicators against hand-counted registers."""
+"""The decisions indicators, computed by the engine, against hand-counted registers."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from fazhi.decisions import indicators
 from fazhi.decisions.models import (
     AdministrativeAgreement,
     DelegatedPower,
@@ -16,7 +15,7 @@ from fazhi.decisions.models import (
     PowerItem,
     ReviewKind,
 )
-from fazhi.org.selectors import subtree_ids
+from fazhi.indicators.engine import compute
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def review(unit, n, opinion_on, kind=ReviewKind.OTHER, opinion=Opinion.LAWFUL, c
     )
 
 
-def doc(unit, title, published_on=None, filed_on=None, review=None, cleanup_on=None):
+def doc(unit, title, published_on=None, filed_on=None, review=None, cleanup_on=None, filing_due_on=None):
     return NormativeDocument.objects.create(
         unit=unit,
         title=title,
@@ -47,6 +46,7 @@ def doc(unit, title, published_on=None, filed_on=None, review=None, cleanup_on=N
         published_on=published_on,
         filed_on=filed_on,
         cleanup_on=cleanup_on,
+        filing_due_on=filing_due_on,
     )
 
 
@@ -59,8 +59,8 @@ def registers(county):
     review(office, 4, date(2023, 12, 30))  # last year
     review(office, 5, None, status="accepted")  # not finished
     # documents: published 2024-03-05 filed on day 15 (in time), 2024-05-06 filed late, one unfiled
-    doc(office, "A", date(2024, 3, 5), date(2024, 3, 20), review=r1)
-    doc(office, "B", date(2024, 5, 6), date(2024, 6, 30))
+    doc(office, "A", date(2024, 3, 5), date(2024, 3, 20), review=r1, filing_due_on=date(2024, 3, 20))
+    doc(office, "B", date(2024, 5, 6), date(2024, 6, 30), filing_due_on=date(2024, 5, 21))
     doc(hekou, "C", date(2024, 8, 1), None, cleanup_on=date(2024, 12, 1))
     doc(office, "D", date(2023, 5, 1), date(2024, 1, 5))  # filed this year, published last year
     MajorDecision.objects.create(
@@ -111,11 +111,11 @@ def registers(county):
             taken_on=taken,
             status="taken" if taken else "pending",
         )
-    return subtree_ids(county["county"]), subtree_ids(county["changgang"])
+    return county["county"], county["changgang"]
 
 
-def value(name, ids, year=2024):
-    return indicators.SELECTORS[name](ids, year)
+def value(name, unit, year=2024):
+    return compute(unit, year, ids=[name], units=[unit.pk])[unit.pk][name]
 
 
 def test_counts(registers):

@@ -1,0 +1,76 @@
+"""Indicator figures as the pages and the CLI ask for them: cached per unit and year, recomputed after
+any register change; and the figures units enter by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from fazhi.core.audit import stamp_actor
+from fazhi.org.models import Unit, User
+
+from . import engine
+from .catalogue import indicators
+from .formulas import DEFINITIONS
+from .models import DataVersion, ManualValue
+from .values import IndicatorValue
+
+CACHE_SECONDS = 600
+
+
+def data_version() -> int:
+    return DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+
+
+def _bump() -> None:
+    if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def data_changed() -> None:
+    """Call after register data changed: cached figures are recomputed on their next use."""
+    transaction.on_commit(_bump)
+
+
+def unit_figures(unit: Unit, year: int) -> dict[int, dict[str, IndicatorValue]]:
+    """Every indicator for ``unit`` and its direct subordinates (each covering its own subtree)."""
+    key = f"fazhi:indicators:{data_version()}:{unit.pk}:{year}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = engine.compute(unit, year)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+@transaction.atomic
+def manual_value_save(
+    *, actor: User, unit: Unit, year: int, indicator: str, value: Decimal, note: str = "",
+    numerator: int | None = None, denominator: int | None = None, scope_ids: list[int],
+) -> ManualValue:  # fmt: skip
+    """Record a unit's own figure for an indicator no register counts."""
+    if not actor.can_edit:
+        raise PermissionDenied("只读用户不能填报指标。")
+    if unit.pk not in set(scope_ids):
+        raise PermissionDenied("该单位不在您的权限范围内。")
+    info = indicators().get(indicator)
+    if info is None:
+        raise ValidationError(f"指标“{indicator}”不在指标目录中。")
+    if indicator in DEFINITIONS:
+        raise ValidationError(f"“{info.name}”由台账自动统计，不需要填报。")
+    if value < 0 or (info.is_rate and value > 100):
+        raise ValidationError(f"“{info.name}”的数值应在 0{'—100' if info.is_rate else ' 以上'}。")
+    if numerator is not None and denominator is not None and numerator > denominator:
+        raise ValidationError(f"“{info.name}”的分子不能大于分母。")
+    entry = ManualValue.objects.filter(indicator=indicator, unit=unit, year=year).first() or ManualValue(
+        indicator=indicator, unit=unit, year=year
+    )
+    entry.value, entry.note, entry.numerator, entry.denominator = value, note, numerator, denominator
+    entry.entered_by = actor
+    stamp_actor(entry, actor)
+    entry.save()
+    data_changed()
+    return entry

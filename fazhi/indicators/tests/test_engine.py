@@ -1,0 +1,165 @@
+"""The indicator engine: roll-up over the unit tree, a bounded number of queries, the cache and its
+invalidation, hand-entered figures, and the command."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from fazhi.cli import main
+from fazhi.decisions.models import LegalityReview
+from fazhi.decisions.registers import LEGALITY_REVIEWS
+from fazhi.indicators import services
+from fazhi.indicators.engine import compute
+from fazhi.indicators.formulas import DEFINITIONS
+from fazhi.org.models import Unit, UnitLevel, UserRole
+from fazhi.org.tests.factories import UnitFactory, UserFactory
+from fazhi.registers.services import item_create
+
+pytestmark = pytest.mark.django_db
+
+
+def reviews(unit, n, on=date(2024, 5, 6)):
+    for i in range(n):
+        LegalityReview.objects.create(
+            unit=unit,
+            number=f"{unit.code}-{i}",
+            title="t",
+            kind="other",
+            submitter="s",
+            submitted_on=on,
+            status="issued",
+            opinion="lawful",
+            opinion_on=on,
+        )
+
+
+def test_figures_roll_up_the_unit_tree(county):
+    reviews(county["justice"], 4)
+    reviews(county["changgang_office"], 2)
+    reviews(county["hefu"], 1)
+    reviews(county["hekou"], 3, on=date(2023, 5, 6))  # another year
+    figures = compute(county["county"], 2024, ids=["legality_reviews"])
+    by_unit = {Unit.objects.get(pk=pk).name: v["legality_reviews"].value for pk, v in figures.items()}
+    # the county and each direct subordinate, each covering its own subtree
+    assert by_unit == {"青山县": 7, "青山县司法局": 4, "长冈乡": 3, "河口镇": 0}
+
+
+def test_queries_do_not_grow_with_units(county, django_assert_max_num_queries):
+    for n in range(40):
+        town = UnitFactory(parent=county["county"], level=UnitLevel.TOWNSHIP, code=f"X{n}")
+        reviews(town, n % 3)
+    tables = {part.model for d in DEFINITIONS.values() for part in d.parts()}
+    # the tree, one GROUP BY per register table, and the hand-entered figures
+    with django_assert_max_num_queries(len(tables) + 2):
+        figures = compute(county["county"], 2024)
+    assert figures[county["county"].pk]["legality_reviews"].value == sum(n % 3 for n in range(40))
+    assert len(figures) == 1 + 3 + 40
+
+
+def test_cache_is_used_until_a_register_changes(
+    county, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    reviews(county["changgang_office"], 2)
+    first = services.unit_figures(county["county"], 2024)
+    with django_assert_num_queries(1):  # only the data version
+        assert services.unit_figures(county["county"], 2024) == first
+    user = UserFactory(unit=county["changgang"], role=UserRole.OPERATOR)
+    review = LegalityReview(
+        unit=county["changgang_office"],
+        number="new",
+        title="t",
+        kind="other",
+        submitter="s",
+        submitted_on=date(2024, 6, 1),
+        status="issued",
+        opinion="lawful",
+        opinion_on=date(2024, 6, 3),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        item_create(LEGALITY_REVIEWS, review, actor=user, scope_ids=[county["changgang_office"].pk])
+    after = services.unit_figures(county["county"], 2024)
+    assert after[county["county"].pk]["legality_reviews"].value == 3
+
+
+def test_hand_entered_figures(county, django_capture_on_commit_callbacks):
+    user = UserFactory(unit=county["county"], role=UserRole.UNIT_ADMIN)
+    scope = [u.pk for u in Unit.objects.all()]
+    save = services.manual_value_save
+    with django_capture_on_commit_callbacks(execute=True):
+        save(
+            actor=user,
+            unit=county["changgang"],
+            year=2024,
+            indicator="publicity_events",
+            value=Decimal(12),
+            scope_ids=scope,
+        )
+        save(
+            actor=user,
+            unit=county["hekou"],
+            year=2024,
+            indicator="publicity_events",
+            value=Decimal(8),
+            scope_ids=scope,
+        )
+        save(
+            actor=user,
+            unit=county["changgang"],
+            year=2024,
+            indicator="principal_appearance_rate",
+            value=Decimal(100),
+            numerator=5,
+            denominator=5,
+            scope_ids=scope,
+        )
+    figures = compute(county["county"], 2024)
+    assert figures[county["county"].pk]["publicity_events"].value == 20
+    assert figures[county["changgang"].pk]["principal_appearance_rate"].as_dict() == {
+        "value": 100.0,
+        "numerator": 5,
+        "denominator": 5,
+        "unit": "%",
+    }
+    with pytest.raises(ValidationError, match="由台账自动统计"):
+        save(
+            actor=user,
+            unit=county["hekou"],
+            year=2024,
+            indicator="legality_reviews",
+            value=Decimal(1),
+            scope_ids=scope,
+        )
+    with pytest.raises(ValidationError, match="0—100"):
+        save(
+            actor=user,
+            unit=county["hekou"],
+            year=2024,
+            indicator="principal_appearance_rate",
+            value=Decimal(120),
+            scope_ids=scope,
+        )
+    viewer = UserFactory(unit=county["county"], role=UserRole.VIEWER)
+    with pytest.raises(PermissionDenied):
+        save(
+            actor=viewer,
+            unit=county["hekou"],
+            year=2024,
+            indicator="publicity_events",
+            value=Decimal(1),
+            scope_ids=scope,
+        )
+
+
+def test_indicators_command(county, capsys):
+    reviews(county["changgang_office"], 2)
+    assert main(["indicators", "--unit", "C", "--year", "2024", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["legality_reviews"] == {"value": 2, "numerator": None, "denominator": None, "unit": "件"}
+    assert figures["normative_filing_rate"] == {"value": None, "numerator": 0, "denominator": 0, "unit": "%"}
+    assert set(DEFINITIONS) <= set(figures)
+    assert main(["indicators", "--unit", "C", "--year", "2024"]) == 0
+    assert "合法性审查件数：2件" in capsys.readouterr().out
+    assert main(["indicators", "--unit", "nope", "--year", "2024"]) == 2
