@@ -28,6 +28,14 @@ def _fresh_calendar_cache(monkeypatch):
     services.invalidate_cache()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached indicator figures are keyed by unit id, which a later test's database may reuse."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def county(db):
     """县 → 司法局, 长冈乡 → 长冈乡司法所, 合富村; and a second township 河口镇 with a village."""

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("fazhi.reports.urls")),
     path("registers/", include("fazhi.registers.urls")),
     path("decisions/", include("fazhi.decisions.urls")),
+    path("indicators/", include("fazhi.indicators.urls")),
     path("sysadmin/", admin.site.urls),
 ]
 

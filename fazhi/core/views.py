@@ -1,14 +1,19 @@
 from datetime import date
 
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from fazhi.org.models import Role, Unit, UnitLevel
+from fazhi.indicators import dashboard
+from fazhi.indicators.catalogue import indicators
+from fazhi.org.models import Unit
+from fazhi.registers.selectors import alerts_table, open_alerts
+from fazhi.registers.spec import REGISTRY
 from fazhi.rules.catalogue import RuleKind, national_rules
 from fazhi.rules.services import annual_due_date
 from fazhi.workdays.forms import DeadlineForm
 from fazhi.workdays.services import work_calendar
+
+from .xlsx import table_xlsx, xlsx_response
 
 
 def _annual_duties(unit: Unit | None, today: date) -> list[dict]:
@@ -34,19 +39,53 @@ def _annual_duties(unit: Unit | None, today: date) -> list[dict]:
     return sorted(duties, key=lambda d: d["due"])
 
 
+def _year(request, today: date) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
 def home(request):
+    """The dashboard: figures against targets and last year, trends, rankings, alerts, yearly duties."""
     scope = request.scope
     today = timezone.localdate()
-    level_counts = dict(
-        Unit.objects.filter(pk__in=scope.unit_ids).values_list("level").annotate(n=Count("pk"))
-    )
-    roles = Role.objects.annotate(
-        n=Count("people", filter=Q(people__unit_id__in=scope.unit_ids, people__is_active=True))
-    )
+    year = _year(request, today)
+    unit = scope.unit
+    figures = dashboard.key_figures(unit, year) if unit else []
+    rank_id = request.GET.get("rank") or next((f.id for f in figures if f.unit == "%"), "legality_reviews")
+    ranking = dashboard.ranking(unit, year, rank_id) if unit and rank_id in {f.id for f in figures} else []
+    alerts, alert_counts = open_alerts(scope.unit_ids)
+    export = request.GET.get("export")
+    if export == "figures":
+        headers, rows = dashboard.figures_table(figures, year)
+        return xlsx_response(table_xlsx("指标", headers, rows), f"{unit.name}{year}年指标.xlsx")
+    if export == "ranking":
+        headers, rows = dashboard.ranking_table(ranking, rank_id)
+        return xlsx_response(table_xlsx("排名", headers, rows), f"{unit.name}{year}年{headers[2]}排名.xlsx")
+    if export == "alerts":
+        headers, rows = alerts_table(alerts)
+        return xlsx_response(table_xlsx("临期逾期", headers, rows), f"{unit.name}临期逾期事项.xlsx")
+    years = range(year - 4, year + 1)
+    trend_ids = [f.id for f in figures]
     context = {
-        "levels": [(label, level_counts.get(value, 0)) for value, label in UnitLevel.choices],
-        "roles": roles,
-        "duties": _annual_duties(scope.unit, today),
+        "year": year,
+        "years": list(range(today.year, today.year - 6, -1)),
+        "figures": figures,
+        "rank_id": rank_id,
+        "rank_name": indicators()[rank_id].name if rank_id in indicators() else "",
+        "ranking": ranking,
+        "alerts": alerts,
+        "alert_counts": [(REGISTRY[k], v) for k, v in alert_counts.items()],
+        "chart_data": {
+            "years": list(years),
+            "series": dashboard.trend(unit, years, trend_ids) if unit else {},
+            "names": {f.id: f.name for f in figures},
+            "units": {f.id: f.unit for f in figures},
+            "ranking": {
+                "units": [r.unit.short_name or r.unit.name for r in ranking],
+                "values": [None if r.value.value is None else float(r.value.value) for r in ranking],
+            },
+        },
+        "duties": _annual_duties(unit, today),
         "deadline_form": DeadlineForm(),
         "today": today,
     }

@@ -1,7 +1,7 @@
 from django import forms
-from django.http import HttpResponse
 from django.shortcuts import render
 
+from fazhi.core.xlsx import xlsx_response
 from fazhi.registers.deadlines import today
 
 from .filing_catalogue import CatalogueRequest, catalogue_documents, catalogue_xlsx
@@ -25,12 +25,8 @@ def catalogue(request):
     documents = catalogue_documents(request.scope.unit_ids, catalogue_request)
     unit = request.scope.unit
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            catalogue_xlsx(unit, documents, catalogue_request),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{catalogue_request.title}.xlsx"
-        return response
+        data = catalogue_xlsx(unit, documents, catalogue_request)
+        return xlsx_response(data, f"{unit.name}{catalogue_request.title}.xlsx")
     context = {
         "form": form,
         "request_": catalogue_request,

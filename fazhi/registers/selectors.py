@@ -7,12 +7,12 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .deadlines import DueState, due_state, soon_limit, today
 from .models import Attachment, StatusChange
-from .spec import Register
+from .spec import REGISTRY, Register
 
 
 @dataclass(frozen=True)
@@ -90,3 +90,46 @@ def with_due_state(spec: Register, items, on: date | None = None) -> list:
     for item in result:
         item.due_state = due_state(item.due_date, spec.workflow.is_open(item.status), now, limit)
     return result
+
+
+@dataclass(frozen=True)
+class Alert:
+    spec: Register
+    item: object
+    state: DueState
+
+
+def open_alerts(unit_ids: list[int], *, limit: int = 50) -> tuple[list[Alert], dict[str, dict[str, int]]]:
+    """Open items of every register that are 临期 or 逾期, soonest due first (at most ``limit``), and
+    how many of each there are per register."""
+    now = today()
+    last_soon = soon_limit(now)
+    alerts: list[Alert] = []
+    counts: dict[str, dict[str, int]] = {}
+    for spec in REGISTRY.values():
+        if not spec.deadline:
+            continue
+        due = (
+            spec.model._default_manager.filter(unit_id__in=unit_ids, due_date__lte=last_soon)
+            .exclude(status__in=spec.workflow.closed)
+            .order_by("due_date", "pk")
+        )
+        numbers = due.aggregate(
+            overdue=Count("pk", filter=Q(due_date__lt=now)), soon=Count("pk", filter=Q(due_date__gte=now))
+        )
+        if numbers["overdue"] or numbers["soon"]:
+            counts[spec.key] = {"逾期": numbers["overdue"], "临期": numbers["soon"]}
+        for item in due.select_related("unit")[:limit]:
+            state = DueState.OVERDUE if item.due_date < now else DueState.SOON
+            alerts.append(Alert(spec, item, state))
+    alerts.sort(key=lambda a: (a.item.due_date, a.spec.key))
+    return alerts[:limit], counts
+
+
+def alerts_table(alerts: list[Alert]) -> tuple[list[str], list[list]]:
+    headers = ["状态", "事项类型", "事项", "单位", "期限事项", "期满日"]
+    rows = [
+        [a.state.value, a.spec.item_label, str(a.item), a.item.unit.name, a.item.due_label, a.item.due_date]
+        for a in alerts
+    ]
+    return headers, rows

@@ -4,20 +4,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fazhi.core.audit import audit_trail
 from fazhi.core.forms import apply_validation_errors
+from fazhi.core.xlsx import xlsx_response
 
 from . import excel, selectors, services
 from .deadlines import today
 from .forms import AttachmentForm, ImportForm, ListFilterForm, transition_form_class
 from .spec import REGISTRY, Register, register_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
@@ -44,12 +44,6 @@ def _filters(request, spec: Register) -> tuple[ListFilterForm, selectors.ListFil
         year=data["year"],
         choices=tuple((name, data[name]) for name in form.choice_fields),
     )
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def register_list(request, key: str):
@@ -82,12 +76,12 @@ def register_export(request, key: str):
     spec = _spec(key)
     _, filters = _filters(request, spec)
     items = selectors.items_in(spec, request.scope.unit_ids, filters)
-    return _xlsx(excel.export_bytes(spec, items), f"{spec.label}-{today().isoformat()}.xlsx")
+    return xlsx_response(excel.export_bytes(spec, items), f"{spec.label}-{today().isoformat()}.xlsx")
 
 
 def register_template(request, key: str):
     spec = _spec(key)
-    return _xlsx(excel.template_bytes(spec), f"{spec.label}-导入模板.xlsx")
+    return xlsx_response(excel.template_bytes(spec), f"{spec.label}-导入模板.xlsx")
 
 
 def register_import(request, key: str):

@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fazhi.core.forms import apply_validation_errors
+from fazhi.core.xlsx import xlsx_response
 from fazhi.indicators.catalogue import indicators
 from fazhi.rules.catalogue import national_rule
 
@@ -53,12 +53,7 @@ def batch_detail(request, pk: int):
 def batch_table(request, pk: int):
     batch = selectors.batch_in_scope(pk, request.scope.visible_ids)
     header, rows = comparison_table([r.result for r in batch.reports.all()])
-    response = HttpResponse(
-        write_table_bytes(header, rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename=report-table-{batch.pk}.xlsx"
-    return response
+    return xlsx_response(write_table_bytes(header, rows), f"{batch.name}-指标对照表.xlsx")
 
 
 @require_POST

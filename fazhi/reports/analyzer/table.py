@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from fazhi.indicators.catalogue import indicators
@@ -36,22 +35,9 @@ def comparison_table(results: list[dict]) -> tuple[list[str], list[list]]:
 
 def write_table_bytes(header: list[str], rows: list[list]) -> bytes:
     """The table as an XLSX workbook."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from fazhi.core.xlsx import table_xlsx
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "报告指标对照"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "B2"
-    sheet.column_dimensions["A"].width = 40
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return table_xlsx("报告指标对照", header, rows)
 
 
 def write_table(path: Path, header: list[str], rows: list[list]) -> None:
