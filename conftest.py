@@ -33,7 +33,10 @@ def _empty_cache():
     """Cached indicator figures are keyed by unit id, which a later test's database may reuse."""
     from django.core.cache import cache
 
+    from fazhi.rules.services import forget_overrides
+
     cache.clear()
+    forget_overrides()
 
 
 @pytest.fixture

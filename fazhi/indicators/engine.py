@@ -28,18 +28,25 @@ from .values import IndicatorValue, rate
 
 @dataclass(frozen=True)
 class Subtree:
-    ids: list[int]  # deepest units first, so a pass in this order rolls children into parents
+    ids: list[int]  # shallowest units first
     parent: dict[int, int | None]
+    covers_all: bool  # the root is the only top unit: no need to filter rows by unit
 
 
 def subtree(root: Unit) -> Subtree:
-    rows = (
-        Unit.objects.descendants(root, include_self=True)
-        .with_tree_fields()
-        .values_list("pk", "parent_id", "tree_depth")
-    )
-    ordered = sorted(rows, key=lambda r: -r[2])
-    return Subtree([pk for pk, _, _ in ordered], {pk: parent for pk, parent, _ in ordered})
+    """The root and every unit below it, from one plain read of the unit table."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    ids, parent_of, frontier = [root.pk], {root.pk: root.parent_id}, [root.pk]
+    while frontier:
+        below = [child for pk in frontier for child in children.get(pk, ())]
+        for pk in frontier:
+            for child in children.get(pk, ()):
+                parent_of[child] = pk
+        ids += below
+        frontier = below
+    return Subtree(ids, parent_of, covers_all=children[None] == [root.pk])
 
 
 def _condition(part: Part, year: int) -> Q:
@@ -50,12 +57,24 @@ def _condition(part: Part, year: int) -> Q:
     return Q(**{f"{part.date_field}__gte": start, f"{part.date_field}__lte": end}) & part.where
 
 
-def _per_unit(parts: Iterable[Part], tree: Subtree, year: int) -> dict[Part, dict[int, Decimal]]:
-    """Each part's figure for each unit of the tree (own rows only): one query per table."""
+def _owners(tree: Subtree, wanted: list[int]) -> dict[int, tuple[int, ...]]:
+    """For each unit of the tree, the wanted units at or above it (whose figures its rows count in)."""
+    wanted_set, owners = set(wanted), {}
+    for pk in tree.ids:  # parents before children
+        parent = tree.parent[pk]
+        inherited = owners.get(parent, ()) if parent is not None else ()
+        owners[pk] = inherited + ((pk,) if pk in wanted_set else ())
+    return owners
+
+
+def _totals(parts: Iterable[Part], tree: Subtree, wanted: list[int], year: int) -> dict[Part, dict[int, int]]:
+    """Each part's figure for each wanted unit, rolled up: one GROUP BY unit query per table, each
+    unit's row then added to the wanted units above it."""
+    owners = _owners(tree, wanted)
     by_model: dict[type, list[Part]] = defaultdict(list)
     for part in dict.fromkeys(parts):
         by_model[part.model].append(part)
-    result: dict[Part, dict[int, Decimal]] = {}
+    totals: dict[Part, dict[int, int]] = {}
     for model, model_parts in by_model.items():
         aggregates = {}
         for i, part in enumerate(model_parts):
@@ -65,27 +84,19 @@ def _per_unit(parts: Iterable[Part], tree: Subtree, year: int) -> dict[Part, dic
             else:
                 aggregates[f"p{i}"] = CountAgg("pk", filter=condition)
         rows = (
-            model._default_manager.filter(unit_id__in=tree.ids)
-            .order_by()
-            .values("unit_id")
-            .annotate(**aggregates)
+            model._default_manager.all()
+            if tree.covers_all
+            else model._default_manager.filter(unit_id__in=tree.ids)
         )
-        for part in model_parts:
-            result[part] = {}
-        for row in rows:
-            for i, part in enumerate(model_parts):
-                result[part][row["unit_id"]] = Decimal(row[f"p{i}"] or 0)
-    return result
-
-
-def _roll_up(own: dict[int, Decimal], tree: Subtree) -> dict[int, Decimal]:
-    total: dict[int, Decimal] = defaultdict(Decimal)
-    for pk in tree.ids:  # deepest first
-        total[pk] += own.get(pk, Decimal(0))
-        parent = tree.parent[pk]
-        if parent in tree.parent:
-            total[parent] += total[pk]
-    return total
+        sums = [defaultdict(int) for _ in model_parts]
+        for row in rows.order_by().values_list("unit_id").annotate(**aggregates):
+            for owner in owners.get(row[0], ()):
+                for i, value in enumerate(row[1:]):
+                    if value:
+                        sums[i][owner] += value
+        for i, part in enumerate(model_parts):
+            totals[part] = sums[i]
+    return totals
 
 
 def compute(
@@ -103,11 +114,10 @@ def compute(
     catalogue = indicators()
     wanted = list(ids) if ids is not None else list(catalogue)
     defined = [DEFINITIONS[i] for i in wanted if i in DEFINITIONS]
-    parts = [part for definition in defined for part in definition.parts()]
-    rolled = {part: _roll_up(own, tree) for part, own in _per_unit(parts, tree, year).items()}
+    totals = _totals([part for d in defined for part in d.parts()], tree, wanted_units, year)
 
     def total(parts_: tuple[Part, ...], pk: int) -> int:
-        return int(sum((rolled[p].get(pk, Decimal(0)) for p in parts_), Decimal(0)))
+        return sum(totals[p].get(pk, 0) for p in parts_)
 
     result: dict[int, dict[str, IndicatorValue]] = {pk: {} for pk in wanted_units}
     for definition in defined:
@@ -117,13 +127,19 @@ def compute(
                 num, den = total(definition.formula.numerator, pk), total(definition.formula.denominator, pk)
                 result[pk][definition.id] = rate(num, den)
             else:
-                result[pk][definition.id] = IndicatorValue(
-                    rolled[definition.formula].get(pk, Decimal(0)), unit
-                )
+                result[pk][definition.id] = IndicatorValue(Decimal(total((definition.formula,), pk)), unit)
     manual_ids = [i for i in wanted if i not in DEFINITIONS]
     if manual_ids:
         _add_manual(result, manual_ids, tree, year)
     return result
+
+
+def _roll(own: dict[int, Decimal], owners: dict[int, tuple[int, ...]]) -> dict[int, Decimal]:
+    rolled: dict[int, Decimal] = defaultdict(Decimal)
+    for pk, value in own.items():
+        for owner in owners.get(pk, ()):
+            rolled[owner] += value
+    return rolled
 
 
 def _add_manual(
@@ -132,30 +148,28 @@ def _add_manual(
     """Hand-entered figures: counts roll up the tree; a rate rolls up only where every entry gave its
     numerator and denominator, else a unit shows only its own entry."""
     catalogue = indicators()
-    entries = ManualValue.objects.filter(indicator__in=ids, year=year, unit_id__in=tree.ids)
+    owners = _owners(tree, list(result))
+    entries = ManualValue.objects.filter(indicator__in=ids, year=year)
+    if not tree.covers_all:
+        entries = entries.filter(unit_id__in=tree.ids)
     by_indicator: dict[str, dict[int, ManualValue]] = defaultdict(dict)
     for entry in entries:
         by_indicator[entry.indicator][entry.unit_id] = entry
     for indicator_id, own in by_indicator.items():
         info = catalogue[indicator_id]
         if not info.is_rate:
-            rolled = _roll_up({pk: e.value for pk, e in own.items()}, tree)
-            covered = _roll_up({pk: Decimal(1) for pk in own}, tree)
-            for pk in result:
-                if covered.get(pk):
-                    result[pk][indicator_id] = IndicatorValue(rolled[pk], info.unit)
-            continue
-        complete = all(e.numerator is not None and e.denominator is not None for e in own.values())
-        if complete:
-            nums = _roll_up({pk: Decimal(e.numerator or 0) for pk, e in own.items()}, tree)
-            dens = _roll_up({pk: Decimal(e.denominator or 0) for pk, e in own.items()}, tree)
-            for pk in result:
-                if dens.get(pk):
-                    result[pk][indicator_id] = rate(int(nums[pk]), int(dens[pk]))
+            rolled = _roll({pk: e.value for pk, e in own.items()}, owners)
+            for pk, value in rolled.items():
+                result[pk][indicator_id] = IndicatorValue(value, info.unit)
+        elif all(e.numerator is not None and e.denominator is not None for e in own.values()):
+            nums = _roll({pk: Decimal(e.numerator or 0) for pk, e in own.items()}, owners)
+            dens = _roll({pk: Decimal(e.denominator or 0) for pk, e in own.items()}, owners)
+            for pk, den in dens.items():
+                if den:
+                    result[pk][indicator_id] = rate(int(nums[pk]), int(den))
         else:
-            for pk in result:
-                if pk in own:
-                    entry = own[pk]
+            for pk, entry in own.items():
+                if pk in result:
                     result[pk][indicator_id] = IndicatorValue(
                         entry.value, "%", entry.numerator, entry.denominator
                     )

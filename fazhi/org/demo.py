@@ -107,11 +107,13 @@ def _build_county(ctx: DemoContext, parent: Unit | None, index: int, staff: list
     name = COUNTY_NAMES[index % len(COUNTY_NAMES)] + (
         f"{index // len(COUNTY_NAMES) + 1}" if index >= len(COUNTY_NAMES) else ""
     )
-    code = f"41{index + 1:02d}00"
+    # 6-digit region codes: 4101xx … 4199xx, then 42xxxx for load-test scales beyond 99 counties
+    region = f"41{index + 1:02d}" if index < 99 else f"42{(index - 99) % 100:02d}"
+    code = f"{region}00" if index < 99 else f"42{index - 99:04d}"
     county = _unit(
         ctx, parent=parent, code=code, name=name, short_name=name, level=UnitLevel.COUNTY, sort_order=index
     )
-    people = _People(ctx, f"41{index + 1:02d}{23 + index % 70:02d}")
+    people = _People(ctx, f"{region}{23 + index % 70:02d}")
     for role_position in (("县委书记", ["principal"]), ("县长", ["principal"])):
         staff.append((people.make(county, role_position[0]), role_position[1]))
     for order, (dept_name, short, officers, reviewers) in enumerate(DEPARTMENTS):

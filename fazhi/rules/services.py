@@ -6,6 +6,7 @@ otherwise the national version valid on the date.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -34,10 +35,29 @@ def _ancestor_ids(unit: Unit) -> list[int]:
     return [u.pk for u in reversed(list(unit.ancestors(include_self=True)))]
 
 
+_OVERRIDE_CACHE_SECONDS = 30.0
+_overridden: tuple[float, frozenset[str]] | None = None
+
+
+def _overridden_codes() -> frozenset[str]:
+    """Codes that some unit overrides (cached briefly per process): for all others the national rule
+    applies without looking at the unit's ancestors."""
+    global _overridden
+    if _overridden is None or time.monotonic() - _overridden[0] > _OVERRIDE_CACHE_SECONDS:
+        codes = frozenset(RuleOverride.objects.values_list("rule_code", flat=True).distinct())
+        _overridden = (time.monotonic(), codes)
+    return _overridden[1]
+
+
+def forget_overrides() -> None:
+    global _overridden
+    _overridden = None
+
+
 def effective_rule(code: str, *, unit: Unit | None = None, on: date | None = None) -> EffectiveRule:
     on = on or timezone.localdate()
     default = national_rule(code, on)
-    if unit is None:
+    if unit is None or code not in _overridden_codes():
         return EffectiveRule(default, default, None)
     chain = _ancestor_ids(unit)
     candidates = [
@@ -124,6 +144,7 @@ def override_save(*, actor: User, override: RuleOverride, unit_ids: list[int]) -
     override.full_clean()
     stamp_actor(override, actor)
     override.save()
+    forget_overrides()
     # open register items whose deadline follows this rule get their new due dates
     from fazhi.registers.services import refresh_all_deadlines
 
