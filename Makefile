@@ -56,6 +56,7 @@ pytest-pg:
 ## bench: speed benchmarks (not part of `make test`); each prints a ratio to a baseline measured in the same run
 bench: setup
 	$(BIN)/python bench/analyzer_throughput.py
+	$(BIN)/python bench/indicators_engine.py
 
 clean:
 	rm -rf $(VENV) node_modules var

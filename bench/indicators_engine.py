@@ -129,7 +129,8 @@ def measure(db: str) -> None:
             assert response.status_code == 200
         median = statistics.median(times) * 1000
         print(
-            f"[{db}] 工作台（{username}）：首次 {first * 1000:.0f} ms，其后20次中位数 {median:.0f} ms（目标 ≤ 300 ms）"
+            f"[{db}] 工作台（{username}）：首次 {first * 1000:.0f} ms，"
+            f"其后20次中位数 {median:.0f} ms（目标 ≤ 300 ms）"
         )
 
 

@@ -70,17 +70,21 @@ class _People:
 
     def __init__(self, ctx: DemoContext, region: str):
         self.ctx, self.region, self.seq = ctx, region, 0
+        self.used: set[str] = set()
 
     def make(self, unit: Unit, position: str) -> Person:
         rng = self.ctx.rng
         self.seq += 1
         gender = rng.choice("MF")
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-        birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 35))
         serial = f"{self.seq % 1000:03d}"
         if int(serial[-1]) % 2 != (1 if gender == "M" else 0):  # GB 11643: odd for men, even for women
             serial = serial[:2] + str((int(serial[-1]) + 1) % 10)
-        first17 = f"{self.region}{birth:%Y%m%d}{serial}"
+        first17 = ""
+        while not first17 or first17 in self.used:  # the same birthday and serial twice in a county
+            birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 35))
+            first17 = f"{self.region}{birth:%Y%m%d}{serial}"
+        self.used.add(first17)
         return Person(
             unit=unit,
             name=name,
