@@ -175,6 +175,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     results = list(
         tqdm(analyze_files(files), total=len(files), desc="分析报告", unit="份", disable=not batch or None)
     )
+    if args.against:
+        against = _against(args.against)
+        for result in results:
+            if "error" not in result:
+                result["against"] = [d.as_dict() for d in against(result)]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:
@@ -269,6 +274,42 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- annual report ----------------------------------------------------------------------------------
+def cmd_report(args: argparse.Namespace) -> int:
+    from fazhi.org.models import Unit, User
+    from fazhi.org.selectors import subtree_ids, visible_unit_ids
+    from fazhi.reports.builder import draft_report
+    from fazhi.reports.docx_render import render_docx
+
+    unit = Unit.objects.filter(code=args.unit).first()
+    user = User.objects.filter(username=args.user, is_active=True).first()
+    if unit is None:
+        raise BadInput(f"单位代码“{args.unit}”不存在 / unknown unit code")
+    if user is None or unit.pk not in set(visible_unit_ids(user)):
+        raise BadInput(f"用户“{args.user}”不存在或无权访问单位{args.unit} / user cannot see this unit")
+    out = Path(args.out)
+    if out.suffix.lower() != ".docx":
+        raise BadInput(f"输出文件应为 .docx：{out} / output must be .docx")
+    report = draft_report(unit, args.year, actor=user, unit_ids=subtree_ids(unit))
+    out.write_bytes(render_docx(report))
+    print(f"已生成《{report.title}》：{out}")
+    return 0
+
+
+def _against(spec: str):
+    """UNIT:YEAR → a function giving an analysis result's figures next to the registers'."""
+    from fazhi.org.models import Unit
+    from fazhi.reports.crosscheck import against_registers
+
+    code, _, year = spec.partition(":")
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not year.isdigit():
+        raise BadInput(
+            f"--against 应写作 单位代码:年度（如 410100:2024），且单位须存在：{spec} / bad --against"
+        )
+    return lambda result: against_registers(result, unit, int(year))
+
+
 # -- manage -----------------------------------------------------------------------------------------
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -332,6 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="报告文件或文件夹（txt/docx/pdf/html）")
     p.add_argument("--json", action="store_true", help="输出 JSON（每份报告一个对象）/ JSON output")
     p.add_argument("--table", metavar="OUT", help="保存报告×指标对照表（.csv 或 .xlsx）/ comparison table")
+    p.add_argument(
+        "--against",
+        metavar="UNIT:YEAR",
+        help="与台账核对：单位代码:年度，如 410100:2024 / check against registers",
+    )
     p.set_defaults(func=cmd_analyze)
 
     for name, func, text in (
@@ -355,6 +401,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出 {指标: {value, numerator, denominator, unit}}")
     p.set_defaults(func=cmd_indicators)
 
+    p = sub.add_parser("report", help="由台账生成年度报告并输出公文格式 DOCX / build the annual report")
+    p.add_argument("--unit", required=True, help="单位代码")
+    p.add_argument("--year", type=int, required=True, help="报告年度")
+    p.add_argument("--out", required=True, help="输出文件（.docx）")
+    p.add_argument("--user", default="admin", help="起草人（记入审计，须能访问该单位；默认 admin）")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("manage", help="Django 管理命令（系统管理员用）/ Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
@@ -369,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     _setup_django()
     try:
-        if args.func not in (cmd_manage, cmd_analyze):
+        if args.func is not cmd_manage and not (args.func is cmd_analyze and not args.against):
             _migrate()
         return args.func(args)
     except BadInput as exc:

@@ -45,7 +45,14 @@ SECTIONS: tuple[NavSection, ...] = (
             register_item("赋权承接", "delegated-powers"),
         ),
     ),
-    NavSection("年度报告", (NavItem("报告分析", "reports:analysis_list"),)),
+    NavSection(
+        "年度报告",
+        (
+            register_item("年度法治政府建设报告", "annual-reports"),
+            NavItem("下级报告汇总", "reports:annual_rollup"),
+            NavItem("报告分析", "reports:analysis_list"),
+        ),
+    ),
     NavSection(
         "单位与人员",
         (

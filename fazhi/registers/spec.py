@@ -46,6 +46,7 @@ class Register:
     deadline: Callable[[models.Model], Deadline | None] | None = None
     summary: Callable[[models.Model], list[tuple[str, str]]] | None = None  # facts for the detail page
     derive: Callable[[models.Model], None] | None = None  # sets fields computed from others, before saving
+    links: Callable[[models.Model], list[tuple[str, str]]] | None = None  # (label, url) buttons on detail
     extra_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, url name)
 
     def title(self, item: models.Model) -> str:

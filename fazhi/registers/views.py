@@ -140,6 +140,7 @@ def item_detail(request, key: str, pk: int):
         "status_label": spec.workflow.label(item.status),
         "fields": _detail_fields(spec, item),
         "summary": spec.summary(item) if spec.summary else [],
+        "links": spec.links(item) if spec.links else [],
         "steps": spec.workflow.steps_from(item.status) if request.user.can_edit else (),
         "timeline": [
             {"change": t, "to_label": spec.workflow.label(t.to_status)} for t in selectors.timeline(item)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from fazhi.registers.models import RegisterItem
+
 from .analyzer.structure import OPTIONAL_PARTS, PART_SHORT_NAMES
 
 
@@ -57,3 +59,73 @@ class AnalyzedReport(models.Model):
             for p in self.result["parts"]
             if not p["present"] and p["part"] not in OPTIONAL_PARTS
         ]
+
+
+class AnnualReport(RegisterItem):
+    """A unit's 法治政府建设情况报告 for a year: drafted from the registers, edited, rendered as a 公文,
+    submitted and published (《法治政府建设与责任落实督察工作规定》第二十四、二十五条)."""
+
+    year = models.PositiveSmallIntegerField("报告年度")
+    title = models.CharField("标题", max_length=200)
+    signatory = models.CharField("落款单位", max_length=100)
+    signed_on = models.DateField("成文日期", null=True, blank=True)
+    reviewed_on = models.DateField("审核通过日期", null=True, blank=True)
+    submitted_on = models.DateField("报送日期", null=True, blank=True)
+    published_on = models.DateField("公开日期", null=True, blank=True)
+    public_url = models.URLField("公开网址", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_annual_report_per_unit_year")
+        ]
+        verbose_name = "年度法治政府建设情况报告"
+        verbose_name_plural = "年度法治政府建设情况报告"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportPart(models.Model):
+    """One of the five required parts: its heading, the figures drafted from the registers (regenerated on
+    request) and the text the user writes (never overwritten by a regeneration)."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="parts")
+    part = models.CharField("部分", max_length=20)
+    order = models.PositiveSmallIntegerField("顺序")
+    heading = models.CharField("标题", max_length=200)
+    figures = models.TextField("台账数据", blank=True)
+    text = models.TextField("正文", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["report", "order"]
+        constraints = [models.UniqueConstraint(fields=["report", "part"], name="one_part_per_report")]
+        verbose_name = "报告部分"
+        verbose_name_plural = "报告部分"
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class ReportVersion(models.Model):
+    """A saved state of a report's text, to go back to or compare."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    content = models.JSONField("内容")  # [{"part", "heading", "figures", "text"}]
+    note = models.CharField("说明", max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="保存人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="unique_report_version")]
+        verbose_name = "报告版本"
+        verbose_name_plural = "报告版本"
+
+    def __str__(self) -> str:
+        return f"第{self.number}版"

@@ -59,6 +59,8 @@ RATE_LIST_RE = re.compile(
     r"((?:[\u4e00-\u9fa5]{1,8}率)(?:[、和及与][\u4e00-\u9fa5]{1,8}率)+)(?:均|都|全部|分别)?(?:达到?|实现|为)?了?(?:[一二两三四五六七八九十]个)?$"
 )
 LAST_DIGIT_RE = re.compile(r"\d(?=\D*$)")
+BACKLOG_BEFORE_RE = re.compile(r"(尚有|仍有|还有|积压)[^，,；;。]{0,12}$")
+BACKLOG_AFTER_RE = re.compile(r"^[^，,；;。]{0,6}(逾期|超期|未办结|未完成|待办)")
 NEGATION_RE = re.compile(r"(未|没有|尚未|暂未|无)$")
 # Nouns that, right after a figure's measure word, name what it counts (not a list fitted to reports:
 # the usual objects of counting in government work).
@@ -233,7 +235,11 @@ def _cue_hits(unit: str, text: str):
 
 
 def map_indicator(fact: Fact, before: str, after: str) -> str | None:
-    """The catalogue id whose cue stands nearest before the figure (or, failing that, right after it)."""
+    """The catalogue id whose cue stands nearest before the figure (or, failing that, right after it).
+
+    A backlog ("尚有…4件逾期未办结") counts what is left undone, not what the indicator counts."""
+    if BACKLOG_BEFORE_RE.search(before) or BACKLOG_AFTER_RE.match(after):
+        return None
     scores: dict[str, int] = {}
     after_hits = list(_cue_hits(fact.unit, after))
     counted = OBJECT_NOUN_RE.match(after)

@@ -33,4 +33,12 @@ def summary_text(result: dict) -> str:
     for c in result["checks"]:
         if c["rule"] != "required_part" or not c["ok"]:
             lines.append(f"    {'✓' if c['ok'] else '✗'} {c['message']}")
+    if "against" in result:
+        lines.append("  与台账核对：")
+        for d in result["against"]:
+            registered = "台账无数据" if d["registered"] is None else f"台账{d['registered']:g}"
+            verdict = "一致" if d["ok"] else ("—" if d["registered"] is None else "不一致")
+            lines.append(
+                f"    {'✓' if d['ok'] else '✗'} {d['name']}：报告{d['stated']:g}，{registered}，{verdict}"
+            )
     return "\n".join(lines)

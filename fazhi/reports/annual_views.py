@@ -1,0 +1,186 @@
+"""Pages of the annual report: draft from the registers, edit with autosave and versions, render as a
+公文 (DOCX, PDF), check against the registers, and the roll-up of subordinates' reports."""
+
+import io
+import zipfile
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fazhi.registers.selectors import item_in_scope, with_due_state
+
+from . import annual, builder
+from .analyzer.analyze import analyze_bytes
+from .crosscheck import against_registers
+from .docx_render import render_docx
+from .models import AnnualReport
+from .pdf import PdfUnavailable, docx_to_pdf
+from .registers import ANNUAL_REPORTS
+
+
+def _annual(request, pk: int) -> AnnualReport:
+    return item_in_scope(ANNUAL_REPORTS, pk, request.scope.visible_ids)
+
+
+def annual_new(request):
+    """Draft the current unit's report for a year from its registers (or open the one already drafted)."""
+    year = timezone.localdate().year - 1
+    if request.method == "POST":
+        if not request.user.can_edit:
+            raise PermissionDenied("只读用户不能起草报告。")
+        raw = request.POST.get("year", "")
+        if not (raw.isdigit() and 2000 <= int(raw) <= year + 1):
+            messages.error(request, f"年度“{raw}”不正确。")
+        else:
+            report = builder.draft_report(
+                request.scope.unit, int(raw), actor=request.user, unit_ids=request.scope.unit_ids
+            )
+            return redirect("reports:annual_edit", report.pk)
+    return render(request, "reports/annual_new.html", {"year": year})
+
+
+def annual_edit(request, pk: int):
+    report = _annual(request, pk)
+    if request.method == "POST":
+        texts = {
+            p.part: (
+                request.POST.get(f"heading_{p.part}", p.heading),
+                request.POST.get(f"text_{p.part}", p.text),
+            )
+            for p in report.parts.all()
+        }
+        try:
+            annual.save_text(report, texts, actor=request.user, scope_ids=request.scope.unit_ids)
+            if "regenerate" in request.POST:
+                builder.regenerate_figures(report, unit_ids=request.scope.unit_ids)
+                messages.success(request, "已按台账重新生成数据，您写的正文未改变。")
+            if "version" in request.POST:
+                version = annual.save_version(
+                    report,
+                    actor=request.user,
+                    scope_ids=request.scope.unit_ids,
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, f"已保存为第{version.number}版。")
+        except ValidationError as exc:
+            if request.htmx:
+                return HttpResponse(f'<span class="text-danger">{"；".join(exc.messages)}</span>')
+            messages.error(request, "；".join(exc.messages))
+        else:
+            if request.htmx:
+                return HttpResponse(
+                    f'<span class="text-success">已自动保存 {timezone.localtime():%H:%M:%S}</span>'
+                )
+        return redirect("reports:annual_edit", pk)
+    context = {
+        "report": report,
+        "parts": report.parts.order_by("order"),
+        "versions": report.versions.select_related("created_by"),
+        "editable": request.user.can_edit and report.status in ("drafting", "reviewing"),
+        "status": ANNUAL_REPORTS.workflow.label(report.status),
+    }
+    return render(request, "reports/annual_edit.html", context)
+
+
+def annual_compare(request, pk: int):
+    report = _annual(request, pk)
+    versions = {v.number: v for v in report.versions.all()}
+    a, b = request.GET.get("a", ""), request.GET.get("b", "current")
+    if (
+        not a.isdigit()
+        or int(a) not in versions
+        or (b != "current" and (not b.isdigit() or int(b) not in versions))
+    ):
+        messages.error(request, "请选择要比较的两个版本。")
+        return redirect("reports:annual_edit", pk)
+    old = versions[int(a)].content
+    new = annual.content(report) if b == "current" else versions[int(b)].content
+    label_b = "当前稿" if b == "current" else f"第{b}版"
+    context = {"report": report, "diffs": annual.compare(old, new), "label_a": f"第{a}版", "label_b": label_b}
+    return render(request, "reports/annual_compare.html", context)
+
+
+@require_POST
+def annual_restore(request, pk: int, number: int):
+    report = _annual(request, pk)
+    version = get_object_or_404(report.versions, number=number)
+    try:
+        annual.restore_version(version, actor=request.user, scope_ids=request.scope.unit_ids)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已恢复第{number}版的正文（恢复前的稿子已另存为一个版本）。")
+    return redirect("reports:annual_edit", pk)
+
+
+def annual_docx(request, pk: int):
+    report = _annual(request, pk)
+    response = HttpResponse(
+        render_docx(report),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.docx"
+    return response
+
+
+def annual_pdf(request, pk: int):
+    report = _annual(request, pk)
+    try:
+        data = docx_to_pdf(render_docx(report), f"report-{report.pk}")
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("registers:detail", ANNUAL_REPORTS.key, pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.pdf"
+    return response
+
+
+def annual_check(request, pk: int):
+    """The rendered report read back by the analyzer: its checks, and each figure against the registers."""
+    report = _annual(request, pk)
+    result = analyze_bytes(render_docx(report), f"{report.title}.docx")
+    context = {
+        "report": report,
+        "result": result,
+        "failed": [c for c in result["checks"] if not c["ok"]],
+        "differences": against_registers(result, report.unit, report.year),
+    }
+    return render(request, "reports/annual_check.html", context)
+
+
+def annual_rollup(request):
+    """Every direct subordinate's report for a year, its status and due date; all of them as one ZIP."""
+    unit = request.scope.unit
+    today = timezone.localdate()
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year - 1
+    children = list(unit.children.exclude(level__in=["village"]).order_by("sort_order", "code"))
+    reports = {r.unit_id: r for r in AnnualReport.objects.filter(unit__in=[unit, *children], year=year)}
+    if request.GET.get("format") == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for report in reports.values():
+                archive.writestr(f"{report.unit.code}-{report.title}.docx", render_docx(report))
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(f'{unit.name}{year}年度法治政府建设报告')}.zip"
+        )
+        return response
+    rows = []
+    for child in [unit, *children]:
+        report = reports.get(child.pk)
+        if report:
+            [report] = with_due_state(ANNUAL_REPORTS, [report])
+        rows.append(
+            {
+                "unit": child,
+                "report": report,
+                "status": ANNUAL_REPORTS.workflow.label(report.status) if report else "未起草",
+            }
+        )
+    return render(request, "reports/annual_rollup.html", {"year": year, "rows": rows, "count": len(reports)})

@@ -1,0 +1,93 @@
+"""The annual reports as a register: their workflow, due dates from the rules, and the shared pages."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from fazhi.org.models import UnitLevel
+from fazhi.registers.deadlines import Deadline
+from fazhi.registers.forms import RegisterItemForm
+from fazhi.registers.spec import Column, Register, register
+from fazhi.registers.workflow import Step, Workflow
+from fazhi.rules.services import annual_due_date, effective_rule
+
+from .models import AnnualReport
+
+WORKFLOW = Workflow(
+    states={"drafting": "起草中", "reviewing": "审核中", "submitted": "已报送", "published": "已公开"},
+    initial="drafting",
+    steps={
+        "drafting": (Step("reviewing", "提交审核"),),
+        "reviewing": (
+            Step("submitted", "审核通过并报送", date_field="submitted_on"),
+            Step("drafting", "退回修改"),
+        ),
+        "submitted": (Step("published", "向社会公开", date_field="published_on", requires=("public_url",)),),
+    },
+    closed=frozenset({"published"}),
+)
+
+
+def submit_rule(report: AnnualReport) -> str:
+    """Departments report to their government and the department above; governments to the level above
+    (督察工作规定 第二十四条; rules.md 1.2–1.5)."""
+    if report.unit.level in (UnitLevel.DEPARTMENT, UnitLevel.OFFICE):
+        return "annual_report.department_submit"
+    return "annual_report.government_submit"
+
+
+def report_deadline(report: AnnualReport) -> Deadline | None:
+    """Due in the following year: submitted by 3月1日, published by 4月1日 (local rules may differ)."""
+    if report.status in ("drafting", "reviewing"):
+        code, label = submit_rule(report), "报送年度报告"
+    elif report.status == "submitted":
+        code, label = "annual_report.publish", "向社会公开"
+    else:
+        return None
+    due = annual_due_date(code, report.year + 1, unit=report.unit)
+    return Deadline(label, due, effective_rule(code, unit=report.unit).rule.source)
+
+
+def report_links(report: AnnualReport) -> list[tuple[str, str]]:
+    return [
+        ("编辑正文", reverse("reports:annual_edit", args=[report.pk])),
+        ("下载 DOCX", reverse("reports:annual_docx", args=[report.pk])),
+        ("下载 PDF", reverse("reports:annual_pdf", args=[report.pk])),
+        ("与台账核对", reverse("reports:annual_check", args=[report.pk])),
+    ]
+
+
+class AnnualReportForm(RegisterItemForm):
+    class Meta:
+        model = AnnualReport
+        fields = ["unit", "responsible", "year", "title", "signatory", "signed_on", "public_url", "note"]
+
+
+ANNUAL_REPORTS = register(
+    Register(
+        key="annual-reports",
+        model=AnnualReport,
+        label="年度法治政府建设情况报告",
+        item_label="年度报告",
+        workflow=WORKFLOW,
+        form=AnnualReportForm,
+        columns=(
+            Column("unit", required=True),
+            Column("year", required=True),
+            Column("title", required=True),
+            Column("signatory", required=True),
+            Column("signed_on"),
+            Column("submitted_on"),
+            Column("published_on"),
+            Column("public_url"),
+            Column("status", header="状态"),
+        ),
+        list_columns=("title", "year", "submitted_on", "published_on"),
+        search_fields=("title",),
+        natural_key=("year",),
+        year_field=None,
+        deadline=report_deadline,
+        links=report_links,
+        extra_links=(("生成报告初稿", "reports:annual_new"), ("下级报告汇总", "reports:annual_rollup")),
+    )
+)
