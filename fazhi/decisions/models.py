@@ -51,6 +51,12 @@ class LegalityReview(RegisterItem):
 
     class Meta:
         ordering = ["-submitted_on", "-pk"]
+        # cover the indicator engine's queries of a year's rows (fazhi.decisions.indicators)
+        indexes = [
+            models.Index(
+                fields=["opinion_on", "unit", "status", "kind", "opinion_count"], name="review_figures"
+            )
+        ]
         verbose_name = "合法性审查"
         verbose_name_plural = "合法性审查"
 
@@ -252,6 +258,7 @@ class PowerItem(RegisterItem):
 
     class Meta:
         ordering = ["code", "pk"]
+        indexes = [models.Index(fields=["unit", "listed_on", "removed_on"], name="power_item_figures")]
         verbose_name = "权责清单事项"
         verbose_name_plural = "权责清单事项"
 
@@ -281,6 +288,7 @@ class DelegatedPower(RegisterItem):
 
     class Meta:
         ordering = ["-delegated_on", "-pk"]
+        indexes = [models.Index(fields=["taken_on", "unit", "status"], name="delegation_figures")]
         verbose_name = "赋权承接事项"
         verbose_name_plural = "赋权承接事项"
 

@@ -57,6 +57,18 @@ def _condition(part: Part, year: int) -> Q:
     return Q(**{f"{part.date_field}__gte": start, f"{part.date_field}__lte": end}) & part.where
 
 
+def _reach(parts: list[Part], year: int) -> Q:
+    """Rows that any of ``parts`` can count, so an index on the date fields narrows the scan to the year."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    reach = Q(pk__in=[])
+    for part in parts:
+        if isinstance(part, InForce):
+            reach |= Q(**{f"{part.start_field}__lte": end})
+        else:
+            reach |= Q(**{f"{part.date_field}__gte": start, f"{part.date_field}__lte": end})
+    return reach
+
+
 def _owners(tree: Subtree, wanted: list[int]) -> dict[int, tuple[int, ...]]:
     """For each unit of the tree, the wanted units at or above it (whose figures its rows count in)."""
     wanted_set, owners = set(wanted), {}
@@ -83,11 +95,9 @@ def _totals(parts: Iterable[Part], tree: Subtree, wanted: list[int], year: int) 
                 aggregates[f"p{i}"] = SumAgg(part.column, filter=condition)
             else:
                 aggregates[f"p{i}"] = CountAgg("pk", filter=condition)
-        rows = (
-            model._default_manager.all()
-            if tree.covers_all
-            else model._default_manager.filter(unit_id__in=tree.ids)
-        )
+        rows = model._default_manager.filter(_reach(model_parts, year))
+        if not tree.covers_all:
+            rows = rows.filter(unit_id__in=tree.ids)
         sums = [defaultdict(int) for _ in model_parts]
         for row in rows.order_by().values_list("unit_id").annotate(**aggregates):
             for owner in owners.get(row[0], ()):
