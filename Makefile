@@ -19,15 +19,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.package-lock.json
 
-# The browser tests drive Debian's Chromium; install it (and CJK fonts) where we may, else they are skipped.
+# The browser tests drive Debian's Chromium, and the report test renders a page of the 公文 through
+# LibreOffice; install them (and CJK fonts) where we may, else those tests are skipped.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v soffice && command -v pdftoppm; } >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "Installing Chromium for the browser tests (apt)"; \
-			apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
-			{ apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-noto-cjk >/dev/null; } || \
-			echo "Chromium could not be installed: browser tests will be skipped"; \
-		else echo "Chromium not installed (apt install chromium): browser tests will be skipped"; fi; }
+			echo "Installing Chromium and LibreOffice for the browser and rendering tests (apt)"; \
+			apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; } || \
+			echo "Could not install $(SYSTEM_PACKAGES): the tests that need them will be skipped"; \
+		else echo "Not root: install $(SYSTEM_PACKAGES) to run the browser and rendering tests"; fi; }
 
 ## run: set up, fill an empty database with the demo county, and serve http://127.0.0.1:8000
 run: setup

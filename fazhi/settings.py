@@ -118,7 +118,6 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, opted into now
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

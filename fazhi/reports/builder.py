@@ -91,7 +91,11 @@ def _shortcomings(unit: Unit, figures: list[dashboard.FigureRow], unit_ids: list
         if f.met is False and f.value.value is not None and f.target is not None
     ]
     _, counts = open_alerts(unit_ids, limit=0)
-    overdue = [(REGISTRY[key].item_label, n["逾期"]) for key, n in counts.items() if n["逾期"]]
+    overdue = [
+        (REGISTRY[key].item_label, n["逾期"])
+        for key, n in counts.items()
+        if n["逾期"] and key != "annual-reports"  # the report does not list itself
+    ]
     if overdue:
         listed = "，".join(f"{label}{n}件" for label, n in overdue)
         lines.append(f"截至{cn_date(today())}，尚有{listed}逾期未办结。")

@@ -21,8 +21,10 @@ from .models import AnnualReport
 
 BODY_PT = 16  # 三号
 LINE_PT = 28.95  # 225 mm of text height / 22 lines
-# A character pitch of 442.2 pt / 28 = 15.79 pt on 三号: 0.207 pt narrower, in 1/4096 pt (Word's docGrid)
-CHAR_SPACE = -849
+# 28 characters in 156 mm (442.2 pt) on 三号: each character condensed by 0.25 pt (w:spacing, in 1/20 pt).
+# A line grid with condensed characters lays out the same in Word and LibreOffice; a character grid
+# (linesAndChars) is rendered by LibreOffice as two cells per character.
+CONDENSE_TWENTIETHS = -5
 STYLES = {
     # name: (east-Asian font, size pt, bold, alignment, first-line indent in characters)
     "公文标题": ("方正小标宋简体", 22, False, WD_ALIGN_PARAGRAPH.CENTER, 0),
@@ -50,12 +52,20 @@ def _fonts(element, east_asia: str) -> None:
 
 
 def _styles(document) -> None:
+    # Word and LibreOffice lay the character grid out on the Normal style's size: make it 三号 仿宋
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    _fonts(normal.element, "仿宋_GB2312")
     for name, (font, size, bold, alignment, indent) in STYLES.items():
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = document.styles["Normal"]
         style.font.size = Pt(size)
         style.font.bold = bold
         _fonts(style.element, font)
+        if size == BODY_PT:
+            spacing = OxmlElement("w:spacing")
+            spacing.set(qn("w:val"), str(CONDENSE_TWENTIETHS))
+            style.element.get_or_add_rPr().append(spacing)
         fmt = style.paragraph_format
         fmt.alignment = alignment
         fmt.first_line_indent = Pt(BODY_PT * indent) if indent else None
@@ -75,9 +85,8 @@ def _page(document) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.urls import reverse
 
 from fazhi.org.models import UnitLevel
@@ -58,6 +59,8 @@ def report_links(report: AnnualReport) -> list[tuple[str, str]]:
 
 
 class AnnualReportForm(RegisterItemForm):
+    public_url = forms.URLField(label="公开网址", required=False, assume_scheme="https")
+
     class Meta:
         model = AnnualReport
         fields = ["unit", "responsible", "year", "title", "signatory", "signed_on", "public_url", "note"]

@@ -2,8 +2,11 @@
 due and published per the rules, checked against the registers, rolled up for the 依法治县办."""
 
 import io
+import shutil
+import subprocess
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -25,6 +28,7 @@ from fazhi.reports.docx_render import render_docx
 from fazhi.reports.registers import ANNUAL_REPORTS
 
 pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parents[3] / "var" / "test-artifacts"
 
 
 def review(unit, number, on):
@@ -144,10 +148,9 @@ def test_docx_is_a_gb_t_9704_document(report, registers, clerk):
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert tuple(map(mm, margins)) == (37, 35, 28, 26)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert (grid.get(qn("w:linePitch")), grid.get(qn("w:charSpace"))) == (
-        "579",
-        "-849",
-    )  # 22 lines × 28 chars
+    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch"))) == ("lines", "579")  # 22 lines of 28.95 pt
+    condensed = doc.styles["公文正文"].element.rPr.find(qn("w:spacing")).get(qn("w:val"))
+    assert int(condensed) == -5  # 28 characters of 三号 in 156 mm
 
     def east_asia(style):
         return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
@@ -241,3 +244,33 @@ def test_pdf_needs_libreoffice(client, report, registers, monkeypatch):
     client.force_login(UserFactory(unit=registers["county"], role=UserRole.UNIT_ADMIN))
     response = client.get(reverse("reports:annual_pdf", args=[report.pk]), follow=True)
     assert "本机未安装 LibreOffice" in response.content.decode()
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftoppm")), reason="LibreOffice not installed"
+)
+def test_rendered_first_page_is_kept_as_an_image(report, registers, clerk):
+    """The first page rendered by LibreOffice, as a PNG in var/test-artifacts/ for a person to look at."""
+    from fazhi.reports.pdf import docx_to_pdf
+
+    pdf = docx_to_pdf(render_docx(report), "report")
+    assert pdf.startswith(b"%PDF")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "annual-report.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(ARTIFACTS / "annual-report.pdf"),
+            str(ARTIFACTS / "annual-report-page"),
+        ],
+        check=True,
+    )
+    [page] = ARTIFACTS.glob("annual-report-page*.png")
+    assert page.stat().st_size > 5000
