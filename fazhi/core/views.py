@@ -53,7 +53,7 @@ def home(request):
     figures = dashboard.key_figures(unit, year) if unit else []
     rank_id = request.GET.get("rank") or next((f.id for f in figures if f.unit == "%"), "legality_reviews")
     ranking = dashboard.ranking(unit, year, rank_id) if unit and rank_id in {f.id for f in figures} else []
-    alerts, alert_counts = open_alerts(scope.unit_ids)
+    alerts, alert_counts = open_alerts(None if scope.covers_all else scope.unit_ids)
     export = request.GET.get("export")
     if export == "figures":
         headers, rows = dashboard.figures_table(figures, year)

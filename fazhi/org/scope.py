@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .models import Unit, UnitLevel, User
-from .selectors import root_units_of, subtree_ids, visible_unit_ids
+from .selectors import ancestor_ids, root_units_of, subtree_ids, visible_unit_ids
 
 SESSION_KEY = "scope_unit_id"
 
@@ -38,14 +38,43 @@ class Scope:
 
     @cached_property
     def switchable_units(self) -> list[Unit]:
-        """Units the user can switch to: every visible unit except villages."""
+        """Units the user can switch to, in tree order: the top units and their direct subordinates,
+        the current unit's ancestors, and the current unit's own subordinates (villages excepted), so
+        the list stays short however large the tree."""
         if len(self.visible_ids) <= 1:
             return []
-        return list(
-            Unit.objects.with_tree_fields()
-            .order_siblings_by("sort_order", "code")
-            .filter(pk__in=self.visible_ids)
-            .exclude(level=UnitLevel.VILLAGE)
+        roots = list(root_units_of(self.user).values_list("pk", flat=True))
+        near: set[int] = set(roots)
+        near |= set(Unit.objects.filter(parent_id__in=roots).values_list("pk", flat=True))
+        if self.unit is not None:
+            near |= set(ancestor_ids(self.unit))
+            near |= set(self.unit.children.values_list("pk", flat=True))
+        visible = set(self.visible_ids)
+        units = Unit.objects.filter(pk__in=[pk for pk in near if pk in visible]).exclude(
+            level=UnitLevel.VILLAGE
+        )
+        children: dict[int | None, list[Unit]] = {}
+        by_pk = {u.pk: u for u in units}
+        for unit in by_pk.values():
+            children.setdefault(unit.parent_id if unit.parent_id in by_pk else None, []).append(unit)
+        ordered: list[Unit] = []
+
+        def walk(parent: int | None, depth: int) -> None:
+            for unit in sorted(children.get(parent, []), key=lambda u: (u.sort_order, u.code)):
+                unit.indent = "　" * depth  # type: ignore[attr-defined]  # for the switcher's options
+                ordered.append(unit)
+                walk(unit.pk, depth + 1)
+
+        walk(None, 0)
+        return ordered
+
+    @cached_property
+    def covers_all(self) -> bool:
+        """The current unit is the one top of the whole tree, so every unit is in ``unit_ids``."""
+        return (
+            self.unit is not None
+            and self.unit.parent_id is None
+            and not Unit.objects.filter(parent__isnull=True).exclude(pk=self.unit.pk).exists()
         )
 
     def contains(self, unit_id: int | None) -> bool:

@@ -20,6 +20,16 @@ def subtree_ids(unit: Unit) -> list[int]:
     return list(Unit.objects.descendants(unit, include_self=True).values_list("pk", flat=True))
 
 
+def ancestor_ids(unit: Unit) -> list[int]:
+    """``unit`` and the units above it, nearest first (a walk up the parent links: one small query per
+    level, where a tree query would visit the whole table)."""
+    chain, parent = [unit.pk], unit.parent_id
+    while parent is not None and parent not in chain:
+        chain.append(parent)
+        parent = Unit.objects.filter(pk=parent).values_list("parent_id", flat=True).first()
+    return chain
+
+
 def visible_unit_ids(user: User) -> list[int]:
     if not user.is_authenticated:
         return []

@@ -99,9 +99,11 @@ class Alert:
     state: DueState
 
 
-def open_alerts(unit_ids: list[int], *, limit: int = 50) -> tuple[list[Alert], dict[str, dict[str, int]]]:
+def open_alerts(
+    unit_ids: list[int] | None, *, limit: int = 50
+) -> tuple[list[Alert], dict[str, dict[str, int]]]:
     """Open items of every register that are 临期 or 逾期, soonest due first (at most ``limit``), and
-    how many of each there are per register."""
+    how many of each there are per register. ``unit_ids=None``: every unit (the whole tree)."""
     now = today()
     last_soon = soon_limit(now)
     alerts: list[Alert] = []
@@ -110,10 +112,12 @@ def open_alerts(unit_ids: list[int], *, limit: int = 50) -> tuple[list[Alert], d
         if not spec.deadline:
             continue
         due = (
-            spec.model._default_manager.filter(unit_id__in=unit_ids, due_date__lte=last_soon)
+            spec.model._default_manager.filter(due_date__lte=last_soon)
             .exclude(status__in=spec.workflow.closed)
             .order_by("due_date", "pk")
         )
+        if unit_ids is not None:
+            due = due.filter(unit_id__in=unit_ids)
         numbers = due.aggregate(
             overdue=Count("pk", filter=Q(due_date__lt=now)), soon=Count("pk", filter=Q(due_date__gte=now))
         )

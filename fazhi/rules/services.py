@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from fazhi.core.audit import stamp_actor
 from fazhi.org.models import Unit, User
+from fazhi.org.selectors import ancestor_ids
 from fazhi.workdays.calendar import DayKind, WorkCalendar
 from fazhi.workdays.services import work_calendar
 
@@ -28,11 +29,6 @@ class EffectiveRule:
     rule: Rule  # with the overridden value and unit applied
     default: Rule  # the national version it replaces (the same when not overridden)
     override: RuleOverride | None
-
-
-def _ancestor_ids(unit: Unit) -> list[int]:
-    """The unit and its ancestors, nearest first."""
-    return [u.pk for u in reversed(list(unit.ancestors(include_self=True)))]
 
 
 _OVERRIDE_CACHE_SECONDS = 30.0
@@ -59,7 +55,7 @@ def effective_rule(code: str, *, unit: Unit | None = None, on: date | None = Non
     default = national_rule(code, on)
     if unit is None or code not in _overridden_codes():
         return EffectiveRule(default, default, None)
-    chain = _ancestor_ids(unit)
+    chain = ancestor_ids(unit)
     candidates = [
         o
         for o in RuleOverride.objects.filter(rule_code=code, unit_id__in=chain, valid_from__lte=on)
