@@ -288,7 +288,10 @@ class DelegatedPower(RegisterItem):
 
     class Meta:
         ordering = ["-delegated_on", "-pk"]
-        indexes = [models.Index(fields=["taken_on", "unit", "status"], name="delegation_figures")]
+        indexes = [
+            models.Index(fields=["taken_on", "unit", "status"], name="delegation_figures"),
+            models.Index(fields=["unit", "due_date"], name="delegation_unit_due"),
+        ]
         verbose_name = "赋权承接事项"
         verbose_name_plural = "赋权承接事项"
 
