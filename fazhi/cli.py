@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -257,6 +258,16 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from fazhi.indicators.engine import compute
     from fazhi.org.models import Unit
 
+    if args.rebuild:
+        from fazhi.indicators import summary
+
+        started = time.perf_counter()
+        rows = summary.rebuild()
+        print(f"已重建各单位年度指标汇总：{rows}行，{time.perf_counter() - started:.1f} 秒")
+        if not args.unit:
+            return 0
+    if not args.unit or not args.year:
+        raise BadInput("请给出 --unit 和 --year（或只用 --rebuild）/ --unit and --year are required")
     unit = Unit.objects.filter(code=args.unit).first()
     if unit is None:
         raise BadInput(f"单位代码“{args.unit}”不存在 / unknown unit code")
@@ -396,9 +407,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
 
     p = sub.add_parser("indicators", help="计算某单位某年度的指标 / indicators of a unit and year")
-    p.add_argument("--unit", required=True, help="单位代码（含下级单位）")
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--unit", help="单位代码（含下级单位）")
+    p.add_argument("--year", type=int)
     p.add_argument("--json", action="store_true", help="输出 {指标: {value, numerator, denominator, unit}}")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="由台账重建各单位年度汇总（批量写入数据库后）/ rebuild kept figures",
+    )
     p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("report", help="由台账生成年度报告并输出公文格式 DOCX / build the annual report")

@@ -52,11 +52,14 @@ def build_demo(*, scale: int = 1, seed: int = 2024, reset: bool = False) -> Demo
             )
         call_command("flush", interactive=False, verbosity=0)
     ctx = DemoContext(rng=random.Random(seed), scale=scale, years=range(2023, timezone.localdate().year + 1))
+    from fazhi.indicators import summary
     from fazhi.indicators.services import data_changed
 
     with transaction.atomic():
         for path in CONTRIBUTORS:
             module, name = path.rsplit(".", 1)
             getattr(import_module(module), name)(ctx)
-        data_changed()  # rows were bulk-created, past the services that report changes
+        # rows were bulk-created, past the services that keep the figures: build them once
+        summary.rebuild()
+        data_changed()
     return ctx

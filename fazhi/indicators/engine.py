@@ -1,9 +1,9 @@
 """Compute indicators for a unit subtree and a year.
 
 Every formula part on the same register table becomes one conditional aggregate of a single
-``GROUP BY unit_id`` query over the subtree, so the cost is one query per table (plus one for the tree
-and one for hand-entered figures), never one per record or per unit. Per-unit sums are then rolled up
-the unit tree in Python, and rates are divided only after their parts are rolled up.
+``GROUP BY unit_id`` query, so the cost is one query per table, never one per record or per unit. Those
+per-unit figures are kept (``summary``: built once, then updated by each register write), so for the kept
+years the engine reads one row per wanted unit; rates are divided only after their parts are summed.
 """
 
 from __future__ import annotations
@@ -79,14 +79,13 @@ def _owners(tree: Subtree, wanted: list[int]) -> dict[int, tuple[int, ...]]:
     return owners
 
 
-def _totals(parts: Iterable[Part], tree: Subtree, wanted: list[int], year: int) -> dict[Part, dict[int, int]]:
-    """Each part's figure for each wanted unit, rolled up: one GROUP BY unit query per table, each
-    unit's row then added to the wanted units above it."""
-    owners = _owners(tree, wanted)
+def per_unit(parts: list[Part], year: int, unit_ids: list[int] | None = None) -> dict[Part, dict[int, int]]:
+    """Each part's figure for each unit's own rows (``unit_ids=None``: every unit), one GROUP BY unit
+    query per register table."""
     by_model: dict[type, list[Part]] = defaultdict(list)
     for part in dict.fromkeys(parts):
         by_model[part.model].append(part)
-    totals: dict[Part, dict[int, int]] = {}
+    result: dict[Part, dict[int, int]] = {}
     for model, model_parts in by_model.items():
         aggregates = {}
         for i, part in enumerate(model_parts):
@@ -96,16 +95,35 @@ def _totals(parts: Iterable[Part], tree: Subtree, wanted: list[int], year: int) 
             else:
                 aggregates[f"p{i}"] = CountAgg("pk", filter=condition)
         rows = model._default_manager.filter(_reach(model_parts, year))
-        if not tree.covers_all:
-            rows = rows.filter(unit_id__in=tree.ids)
-        sums = [defaultdict(int) for _ in model_parts]
+        if unit_ids is not None:
+            rows = rows.filter(unit_id__in=unit_ids)
+        sums: list[dict[int, int]] = [{} for _ in model_parts]
         for row in rows.order_by().values_list("unit_id").annotate(**aggregates):
-            for owner in owners.get(row[0], ()):
-                for i, value in enumerate(row[1:]):
-                    if value:
-                        sums[i][owner] += value
+            for i, value in enumerate(row[1:]):
+                if value:
+                    sums[i][row[0]] = value
         for i, part in enumerate(model_parts):
-            totals[part] = sums[i]
+            result[part] = sums[i]
+    return result
+
+
+def _totals(parts: list[Part], tree: Subtree, wanted: list[int], year: int) -> dict[Part, dict[int, int]]:
+    """Each part's figure for each wanted unit, rolled up: each unit's own figures are added to the
+    wanted units at or above it. Read from the kept per-unit figures where they are kept."""
+    from . import summary
+
+    if year in summary.kept_years() and summary.is_ready():
+        keys = summary.part_keys()
+        rows = summary.totals(year, wanted)
+        return {part: {pk: rows.get(pk, {}).get(keys[part], 0) for pk in wanted} for part in parts}
+    owners = _owners(tree, wanted)
+    totals: dict[Part, dict[int, int]] = {}
+    for part, own in per_unit(parts, year, None if tree.covers_all else tree.ids).items():
+        rolled: dict[int, int] = defaultdict(int)
+        for unit_id, value in own.items():
+            for owner in owners.get(unit_id, ()):
+                rolled[owner] += value
+        totals[part] = rolled
     return totals
 
 

@@ -39,6 +39,7 @@ class DataVersion(models.Model):
     """One row whose counter goes up whenever register data changes; cached figures carry it."""
 
     counter = models.PositiveBigIntegerField(default=0)
+    figures_ready = models.BooleanField(default=False)  # UnitFigures has been built and is kept up to date
 
     class Meta:
         verbose_name = "数据版本"
@@ -46,3 +47,22 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.counter)
+
+
+class UnitFigures(models.Model):
+    """A unit's register figures for a year: its own rows (``own``) and its whole subtree's (``total``),
+    one number per formula part. Kept up to date on every register write, so the engine reads a row per
+    unit instead of scanning the registers."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    own = models.JSONField(default=dict)
+    total = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "unit"], name="one_figures_row_per_unit_year")]
+        verbose_name = "单位年度指标汇总"
+        verbose_name_plural = "单位年度指标汇总"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}"

@@ -3,6 +3,7 @@ any register change; and the figures units enter by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -13,7 +14,7 @@ from django.db.models import F
 from fazhi.core.audit import stamp_actor
 from fazhi.org.models import Unit, User
 
-from . import engine
+from . import engine, summary
 from .catalogue import indicators
 from .formulas import DEFINITIONS
 from .models import DataVersion, ManualValue
@@ -31,9 +32,17 @@ def _bump() -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
 
 
-def data_changed() -> None:
-    """Call after register data changed: cached figures are recomputed on their next use."""
-    transaction.on_commit(_bump)
+def data_changed(unit_ids: Iterable[int] = ()) -> None:
+    """Call after register rows of ``unit_ids`` changed: once committed, their kept figures (and those of
+    the units above them) are brought up to date and cached figures are recomputed on their next use."""
+    changed = set(unit_ids)
+
+    def apply() -> None:
+        if changed and summary.is_ready():
+            summary.refresh(changed)
+        _bump()
+
+    transaction.on_commit(apply)
 
 
 def unit_figures(unit: Unit, year: int) -> dict[int, dict[str, IndicatorValue]]:
@@ -72,5 +81,5 @@ def manual_value_save(
     entry.entered_by = actor
     stamp_actor(entry, actor)
     entry.save()
-    data_changed()
+    data_changed()  # hand-entered figures are read directly; cached figures must go
     return entry

@@ -329,7 +329,7 @@ def import_workbook(
     with transaction.atomic():
         for item in items:
             item_create(spec, item, actor=actor, scope_ids=scope_ids, note=f"从{name}导入", notify=False)
-        data_changed()
+        data_changed({item.unit_id for item in items})
     return items
 
 

@@ -75,7 +75,7 @@ def refresh_all_deadlines() -> int:
     """Recompute every open item's deadline after a rule override or a holiday schedule changed.
 
     Derived fields only: written with bulk_update, so no audit entry is made for them."""
-    changed = 0
+    changed, units = 0, set()
     for spec in REGISTRY.values():
         if not spec.deadline:
             continue
@@ -89,8 +89,9 @@ def refresh_all_deadlines() -> int:
                 batch.append(item)
         manager.bulk_update(batch, DUE_FIELDS, batch_size=1000)
         changed += len(batch)
+        units |= {item.unit_id for item in batch}
     if changed:
-        data_changed()
+        data_changed(units)
     return changed
 
 
@@ -108,18 +109,19 @@ def item_create(
     item.save()
     _record(item, actor, "", item.status, note, None)
     if notify:
-        data_changed()
+        data_changed([item.unit_id])
     return item
 
 
 @transaction.atomic
 def item_update(spec: Register, item, *, actor: User, scope_ids: list[int]):
     _check_can_write(actor, item.unit_id, scope_ids)
+    before = type(item)._default_manager.filter(pk=item.pk).values_list("unit_id", flat=True).first()
     item.full_clean()
     refresh_deadline(spec, item)
     stamp_actor(item, actor)
     item.save()
-    data_changed()
+    data_changed({item.unit_id, before} - {None})  # an item moved to another unit changes both
     return item
 
 
@@ -160,7 +162,7 @@ def item_transition(
     stamp_actor(item, actor)
     item.save()
     _record(item, actor, old, to, step.label, on, note)
-    data_changed()
+    data_changed([item.unit_id])
     return item
 
 

@@ -52,8 +52,8 @@ def test_queries_do_not_grow_with_units(county, django_assert_max_num_queries):
         town = UnitFactory(parent=county["county"], level=UnitLevel.TOWNSHIP, code=f"X{n}")
         reviews(town, n % 3)
     tables = {part.model for d in DEFINITIONS.values() for part in d.parts()}
-    # the tree, one GROUP BY per register table, and the hand-entered figures
-    with django_assert_max_num_queries(len(tables) + 2):
+    # the tree, whether kept figures exist, one GROUP BY per register table, and the hand-entered figures
+    with django_assert_max_num_queries(len(tables) + 3):
         figures = compute(county["county"], 2024)
     assert figures[county["county"].pk]["legality_reviews"].value == sum(n % 3 for n in range(40))
     assert len(figures) == 1 + 3 + 40
@@ -163,3 +163,54 @@ def test_indicators_command(county, capsys):
     assert main(["indicators", "--unit", "C", "--year", "2024"]) == 0
     assert "合法性审查件数：2件" in capsys.readouterr().out
     assert main(["indicators", "--unit", "nope", "--year", "2024"]) == 2
+
+
+def _figures(county, ready: bool):
+    from fazhi.indicators.models import DataVersion
+
+    DataVersion.objects.update_or_create(pk=1, defaults={"figures_ready": ready})
+    figures = compute(county["county"], 2024)
+    return {pk: {k: v.as_dict() for k, v in values.items()} for pk, values in figures.items()}
+
+
+def test_kept_figures_follow_every_write(
+    county, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from fazhi.indicators import summary
+    from fazhi.registers.services import item_update
+
+    reviews(county["changgang_office"], 2)
+    reviews(county["hekou"], 1)
+    summary.rebuild([2023, 2024])
+    direct = _figures(county, ready=False)
+    assert _figures(county, ready=True) == direct
+    with django_assert_max_num_queries(4):  # the tree, the flag, the kept rows, the hand-entered figures
+        compute(county["county"], 2024)
+
+    user = UserFactory(unit=county["county"], role=UserRole.UNIT_ADMIN)
+    scope = [u.pk for u in Unit.objects.all()]
+    review = LegalityReview(
+        unit=county["hefu"],
+        number="new",
+        title="t",
+        kind="other",
+        submitter="s",
+        submitted_on=date(2024, 6, 1),
+        status="issued",
+        opinion="lawful",
+        opinion_on=date(2024, 6, 3),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        item_create(LEGALITY_REVIEWS, review, actor=user, scope_ids=scope)
+    direct = _figures(county, ready=False)
+    kept = _figures(county, ready=True)
+    assert kept == direct and kept[county["changgang"].pk]["legality_reviews"]["value"] == 3
+    with django_capture_on_commit_callbacks(execute=True):  # moved to another township
+        review.unit = county["hekou_village"]
+        item_update(LEGALITY_REVIEWS, review, actor=user, scope_ids=scope)
+    kept = _figures(county, ready=True)
+    assert kept == _figures(county, ready=False)
+    assert (
+        kept[county["changgang"].pk]["legality_reviews"]["value"],
+        kept[county["hekou"].pk]["legality_reviews"]["value"],
+    ) == (2, 2)
