@@ -76,11 +76,16 @@ def measure(db: str) -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from fazhi.indicators import summary
     from fazhi.indicators.engine import compute
     from fazhi.indicators.formulas import DEFINITIONS
-    from fazhi.indicators.models import DataVersion
+    from fazhi.indicators.models import DataVersion, UnitFigures
     from fazhi.org.models import Unit, UnitLevel, User
 
+    if not (summary.is_ready() and UnitFigures.objects.exists()):
+        started = time.perf_counter()
+        rows = summary.rebuild()
+        print(f"[{db}] 建立各单位年度指标汇总：{rows:,}行，{time.perf_counter() - started:.1f} s")
     tables = {part.model for d in DEFINITIONS.values() for part in d.parts()}
     sizes = {model: model.objects.count() for model in tables}
     largest = max(sizes, key=sizes.__getitem__)

@@ -9,7 +9,7 @@ years the engine reads one row per wanted unit; rates are divided only after the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -107,18 +107,21 @@ def per_unit(parts: list[Part], year: int, unit_ids: list[int] | None = None) ->
     return result
 
 
-def _totals(parts: list[Part], tree: Subtree, wanted: list[int], year: int) -> dict[Part, dict[int, int]]:
+def _totals(
+    parts: list[Part], tree: Callable[[], Subtree], wanted: list[int], year: int
+) -> dict[Part, dict[int, int]]:
     """Each part's figure for each wanted unit, rolled up: each unit's own figures are added to the
-    wanted units at or above it. Read from the kept per-unit figures where they are kept."""
+    wanted units at or above it. Read from the kept per-unit figures where they are kept (no tree needed)."""
     from . import summary
 
     if year in summary.kept_years() and summary.is_ready():
         keys = summary.part_keys()
         rows = summary.totals(year, wanted)
         return {part: {pk: rows.get(pk, {}).get(keys[part], 0) for pk in wanted} for part in parts}
-    owners = _owners(tree, wanted)
+    owners = _owners(tree(), wanted)
     totals: dict[Part, dict[int, int]] = {}
-    for part, own in per_unit(parts, year, None if tree.covers_all else tree.ids).items():
+    whole = tree()
+    for part, own in per_unit(parts, year, None if whole.covers_all else whole.ids).items():
         rolled: dict[int, int] = defaultdict(int)
         for unit_id, value in own.items():
             for owner in owners.get(unit_id, ()):
@@ -133,12 +136,17 @@ def compute(
     """{unit id: {indicator id: value}} for ``units`` (default: ``root`` and its direct subordinates),
     each figure covering the unit and everything below it. ``ids`` defaults to every indicator that has
     a register or a figure entered by hand."""
-    tree = subtree(root)
-    wanted_units = (
-        list(units)
-        if units is not None
-        else [root.pk] + [pk for pk, parent in tree.parent.items() if parent == root.pk]
-    )
+    read: list[Subtree] = []
+
+    def tree() -> Subtree:  # read only when needed: the kept figures do without it
+        if not read:
+            read.append(subtree(root))
+        return read[0]
+
+    if units is not None:
+        wanted_units = list(units)
+    else:
+        wanted_units = [root.pk, *Unit.objects.filter(parent=root).values_list("pk", flat=True)]
     catalogue = indicators()
     wanted = list(ids) if ids is not None else list(catalogue)
     defined = [DEFINITIONS[i] for i in wanted if i in DEFINITIONS]
@@ -157,8 +165,8 @@ def compute(
             else:
                 result[pk][definition.id] = IndicatorValue(Decimal(total((definition.formula,), pk)), unit)
     manual_ids = [i for i in wanted if i not in DEFINITIONS]
-    if manual_ids:
-        _add_manual(result, manual_ids, tree, year)
+    if manual_ids and ManualValue.objects.filter(indicator__in=manual_ids, year=year).exists():
+        _add_manual(result, manual_ids, tree(), year)
     return result
 
 

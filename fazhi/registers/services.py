@@ -89,7 +89,7 @@ def refresh_all_deadlines() -> int:
                 batch.append(item)
         manager.bulk_update(batch, DUE_FIELDS, batch_size=1000)
         changed += len(batch)
-        units |= {item.unit_id for item in batch}
+        units |= {item.unit_id for item in batch}  # type: ignore[attr-defined]  # every RegisterItem has one
     if changed:
         data_changed(units)
     return changed

@@ -52,8 +52,9 @@ def test_queries_do_not_grow_with_units(county, django_assert_max_num_queries):
         town = UnitFactory(parent=county["county"], level=UnitLevel.TOWNSHIP, code=f"X{n}")
         reviews(town, n % 3)
     tables = {part.model for d in DEFINITIONS.values() for part in d.parts()}
-    # the tree, whether kept figures exist, one GROUP BY per register table, and the hand-entered figures
-    with django_assert_max_num_queries(len(tables) + 3):
+    # the subordinates, whether kept figures exist, the tree, one GROUP BY per register table, and
+    # whether any figure was entered by hand
+    with django_assert_max_num_queries(len(tables) + 4):
         figures = compute(county["county"], 2024)
     assert figures[county["county"].pk]["legality_reviews"].value == sum(n % 3 for n in range(40))
     assert len(figures) == 1 + 3 + 40
@@ -184,7 +185,7 @@ def test_kept_figures_follow_every_write(
     summary.rebuild([2023, 2024])
     direct = _figures(county, ready=False)
     assert _figures(county, ready=True) == direct
-    with django_assert_max_num_queries(4):  # the tree, the flag, the kept rows, the hand-entered figures
+    with django_assert_max_num_queries(4):  # the subordinates, the flag, the kept rows, any hand entries
         compute(county["county"], 2024)
 
     user = UserFactory(unit=county["county"], role=UserRole.UNIT_ADMIN)
