@@ -23,6 +23,7 @@ from fazhi.org.models import Unit
 from .catalogue import indicators
 from .formulas import DEFINITIONS, InForce, Part, Ratio, Total
 from .models import ManualValue
+from .summary import part_keys
 from .values import IndicatorValue, rate
 
 
@@ -109,24 +110,30 @@ def per_unit(parts: list[Part], year: int, unit_ids: list[int] | None = None) ->
 
 def _totals(
     parts: list[Part], tree: Callable[[], Subtree], wanted: list[int], year: int
-) -> dict[Part, dict[int, int]]:
-    """Each part's figure for each wanted unit, rolled up: each unit's own figures are added to the
-    wanted units at or above it. Read from the kept per-unit figures where they are kept (no tree needed)."""
+) -> dict[str, dict[int, int]]:
+    """Each part's figure (by its key) for each wanted unit, rolled up: each unit's own figures are added
+    to the wanted units at or above it. Read from the kept per-unit figures where they are kept."""
     from . import summary
 
+    keys = summary.part_keys()
     if year in summary.kept_years() and summary.is_ready():
-        keys = summary.part_keys()
         rows = summary.totals(year, wanted)
-        return {part: {pk: rows.get(pk, {}).get(keys[part], 0) for pk in wanted} for part in parts}
+        wanted_keys = {keys[part] for part in parts}
+        result: dict[str, dict[int, int]] = {key: {} for key in wanted_keys}
+        for pk, values in rows.items():
+            for key, value in values.items():
+                if key in result:
+                    result[key][pk] = value
+        return result
     owners = _owners(tree(), wanted)
-    totals: dict[Part, dict[int, int]] = {}
+    totals: dict[str, dict[int, int]] = {}
     whole = tree()
     for part, own in per_unit(parts, year, None if whole.covers_all else whole.ids).items():
         rolled: dict[int, int] = defaultdict(int)
         for unit_id, value in own.items():
             for owner in owners.get(unit_id, ()):
                 rolled[owner] += value
-        totals[part] = rolled
+        totals[keys[part]] = rolled
     return totals
 
 
@@ -151,19 +158,25 @@ def compute(
     wanted = list(ids) if ids is not None else list(catalogue)
     defined = [DEFINITIONS[i] for i in wanted if i in DEFINITIONS]
     totals = _totals([part for d in defined for part in d.parts()], tree, wanted_units, year)
+    keys = part_keys()
 
-    def total(parts_: tuple[Part, ...], pk: int) -> int:
-        return sum(totals[p].get(pk, 0) for p in parts_)
+    def key_totals(parts_: tuple[Part, ...]) -> list[dict[int, int]]:  # parts hashed once, not per unit
+        return [totals[keys[p]] for p in parts_]
+
+    def total(columns: list[dict[int, int]], pk: int) -> int:
+        return sum(column.get(pk, 0) for column in columns)
 
     result: dict[int, dict[str, IndicatorValue]] = {pk: {} for pk in wanted_units}
     for definition in defined:
         unit = catalogue[definition.id].unit
-        for pk in wanted_units:
-            if isinstance(definition.formula, Ratio):
-                num, den = total(definition.formula.numerator, pk), total(definition.formula.denominator, pk)
-                result[pk][definition.id] = rate(num, den)
-            else:
-                result[pk][definition.id] = IndicatorValue(Decimal(total((definition.formula,), pk)), unit)
+        if isinstance(definition.formula, Ratio):
+            nums, dens = key_totals(definition.formula.numerator), key_totals(definition.formula.denominator)
+            for pk in wanted_units:
+                result[pk][definition.id] = rate(total(nums, pk), total(dens, pk))
+        else:
+            [column] = key_totals((definition.formula,))
+            for pk in wanted_units:
+                result[pk][definition.id] = IndicatorValue(Decimal(column.get(pk, 0)), unit)
     manual_ids = [i for i in wanted if i not in DEFINITIONS]
     if manual_ids and ManualValue.objects.filter(indicator__in=manual_ids, year=year).exists():
         _add_manual(result, manual_ids, tree(), year)
