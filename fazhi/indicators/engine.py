@@ -20,10 +20,10 @@ from django.db.models import Sum as SumAgg
 
 from fazhi.org.models import Unit
 
+from . import summary
 from .catalogue import indicators
 from .formulas import DEFINITIONS, InForce, Part, Ratio, Total
 from .models import ManualValue
-from .summary import part_keys
 from .values import IndicatorValue, rate
 
 
@@ -158,7 +158,7 @@ def compute(
     wanted = list(ids) if ids is not None else list(catalogue)
     defined = [DEFINITIONS[i] for i in wanted if i in DEFINITIONS]
     totals = _totals([part for d in defined for part in d.parts()], tree, wanted_units, year)
-    keys = part_keys()
+    keys = summary.part_keys()
 
     def key_totals(parts_: tuple[Part, ...]) -> list[dict[int, int]]:  # parts hashed once, not per unit
         return [totals[keys[p]] for p in parts_]

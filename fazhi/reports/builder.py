@@ -55,8 +55,7 @@ def organ_name(unit: Unit) -> str:
 
 
 def _number(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"  # 100, 72.2 (no trailing zeros, no exponent)
 
 
 def phrase(indicator_id: str, name: str, value: IndicatorValue) -> str | None:
