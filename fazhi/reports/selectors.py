@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+
+from fazhi.org.models import Unit
 
 from .models import AnalysisBatch, AnalyzedReport
 
@@ -30,3 +32,16 @@ def report_in_scope(pk: int, visible_ids: list[int]) -> AnalyzedReport:
     if report.batch.unit_id not in set(visible_ids):
         raise PermissionDenied("该报告不属于您可查看的单位。")
     return report
+
+
+def unit_named(name: str | None, visible_ids: list[int]) -> Unit | None:
+    """The one unit the user may see whose name is the reporting unit an analysis found (长冈乡 for
+    "青山县长冈乡", say), or None when there is none or more than one."""
+    if not name:
+        return None
+    matches = list(
+        Unit.objects.filter(pk__in=visible_ids).filter(
+            Q(name=name) | Q(short_name=name) | Q(name__endswith=name)
+        )[:2]
+    )
+    return matches[0] if len(matches) == 1 else None

@@ -14,6 +14,7 @@ from fazhi.rules.catalogue import national_rule
 from . import selectors, services
 from .analyzer.structure import OPTIONAL_PARTS
 from .analyzer.table import FIXED, comparison_table, write_table_bytes
+from .crosscheck import against_registers
 from .forms import UploadForm
 from .highlight import segments
 
@@ -88,4 +89,9 @@ def report_detail(request, pk: int):
         "checks": sorted(result["checks"], key=lambda c: c["ok"]),
         "segments": segments(report.text, result["facts"], result["checks"]),
     }
+    # a report of a unit Fazhi holds data for: its figures beside the registers' (design.md §8)
+    unit = selectors.unit_named(result["unit"], request.scope.visible_ids)
+    if unit is not None and result["year"]:
+        context["registered_unit"] = unit
+        context["differences"] = against_registers(result, unit, result["year"])
     return render(request, "reports/report_detail.html", context)

@@ -112,3 +112,30 @@ def test_scoping_read_only_users_and_deletion(client, county, staff):
     assert client.post(reverse("reports:batch_delete", args=[batch.pk])).status_code == 302
     assert not AnalysisBatch.objects.exists() and not AnalyzedReport.objects.exists()
     assert [(e.action, e.user) for e in audit_trail(batch)] == [("删除", str(staff)), ("新建", str(township))]
+
+
+def test_a_report_of_a_unit_in_fazhi_is_checked_against_its_registers(client, county, staff):
+    from datetime import date
+
+    from fazhi.decisions.models import LegalityReview
+
+    for n in range(2):
+        LegalityReview.objects.create(
+            unit=county["changgang_office"],
+            number=f"R{n}",
+            title="t",
+            kind="other",
+            submitter="s",
+            submitted_on=date(2024, 3, 1),
+            status="issued",
+            opinion="lawful",
+            opinion_on=date(2024, 3, 8),
+        )
+    client.force_login(staff)
+    text = REPORT.replace("（二）行政复议。", "（二）合法性审查。全年完成合法性审查3件。（三）行政复议。")
+    _upload(client, _txt("长冈乡.txt", text))
+    report = AnalyzedReport.objects.get()
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert "与台账核对（长冈乡 2024年）" in page
+    row = page[page.index("合法性审查件数</td>") :][:300]
+    assert ">3<" in row and ">2<" in row and "不一致" in row
