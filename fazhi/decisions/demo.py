@@ -214,6 +214,13 @@ def _documents(
                 if filed <= today:
                     doc.filed_on, doc.filed_to, doc.status = filed, "上一级人民政府", "filed"
                     timeline.append(("报送备案", "filed", filed))
+                    cleanup = date(published.year + 2, 11, 20)  # the periodic 清理 two years on
+                    if cleanup <= today and ctx.rng.random() < 0.3:
+                        outcome = ctx.rng.choice(
+                            [("repealed", "清理：废止", "repeal"), ("amended", "清理：修改", "amend")]
+                        )
+                        doc.status, doc.cleanup_result, doc.cleanup_on = outcome[0], outcome[2], cleanup
+                        timeline.append((outcome[1], outcome[0], cleanup))
         items.append(doc)
         pending.append((doc, timeline))
     return _save(NormativeDocument, items, steps, pending)
@@ -277,7 +284,8 @@ def _agreements(ctx, unit: Unit, reviews: list[LegalityReview], today: date, ste
             ("送合法性审查", "reviewing", review.submitted_on),
         ]
         if review.opinion_on and review.opinion != Opinion.UNLAWFUL:
-            signed = review.opinion_on + timedelta(days=ctx.rng.randint(3, 20))
+            early = ctx.rng.random() < 0.05  # a few signed before the opinion, as real 台账 show
+            signed = review.opinion_on + timedelta(days=-3 if early else ctx.rng.randint(3, 20))
             if signed <= today:
                 agreement.signed_on, agreement.status = signed, "performing"
                 agreement.term_end = add_months(signed, ctx.rng.choice([6, 12, 24, 36]))
