@@ -45,6 +45,17 @@ def data_changed(unit_ids: Iterable[int] = ()) -> None:
     transaction.on_commit(apply)
 
 
+def tree_changed() -> None:
+    """Call after a unit moved in the tree: once committed, the kept figures are rebuilt."""
+
+    def apply() -> None:
+        if summary.is_ready():
+            summary.rebuild()
+        _bump()
+
+    transaction.on_commit(apply)
+
+
 def unit_figures(unit: Unit, year: int) -> dict[int, dict[str, IndicatorValue]]:
     """Every indicator for ``unit`` and its direct subordinates (each covering its own subtree)."""
     key = f"fazhi:indicators:{data_version()}:{unit.pk}:{year}"

@@ -33,9 +33,16 @@ def unit_save(*, actor: User, unit: Unit, unit_ids: list[int]) -> Unit:
             raise PermissionDenied("只有系统管理员可以设立顶级单位。")
     else:
         _require_in_scope(unit_ids, unit.parent_id, "上级单位")
+    moved = bool(unit.pk) and Unit.objects.filter(pk=unit.pk).exclude(parent_id=unit.parent_id).exists()
     unit.full_clean()
     stamp_actor(unit, actor)
     unit.save()
+    if moved:
+        # the figures kept per unit roll up along the tree: a unit moved elsewhere changes the totals of
+        # both its old and its new superiors
+        from fazhi.indicators.services import tree_changed
+
+        tree_changed()
     return unit
 
 

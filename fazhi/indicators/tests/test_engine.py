@@ -215,3 +215,19 @@ def test_kept_figures_follow_every_write(
         kept[county["changgang"].pk]["legality_reviews"]["value"],
         kept[county["hekou"].pk]["legality_reviews"]["value"],
     ) == (2, 2)
+
+
+def test_moving_a_unit_rebuilds_the_kept_figures(county, django_capture_on_commit_callbacks):
+    from fazhi.indicators import summary
+    from fazhi.org.services import unit_save
+
+    reviews(county["hefu"], 2)  # a village of 长冈乡
+    summary.rebuild([2024])
+    admin = UserFactory(unit=None, role=UserRole.SYSTEM_ADMIN)
+    village = Unit.objects.get(pk=county["hefu"].pk)
+    village.parent = county["hekou"]
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_save(actor=admin, unit=village, unit_ids=[u.pk for u in Unit.objects.all()])
+    figures = compute(county["county"], 2024, ids=["legality_reviews"])
+    assert figures[county["changgang"].pk]["legality_reviews"].value == 0
+    assert figures[county["hekou"].pk]["legality_reviews"].value == 2
