@@ -80,3 +80,28 @@ def test_keep_a_legality_review_and_analyze_a_report(page, county, tmp_path):
     page.click("a:has-text('长冈乡报告.txt')")
     assert page.locator("mark.fact-failed").first.is_visible()
     page.screenshot(path=str(ARTIFACTS / "report-analysis.png"), full_page=True)
+
+
+def test_dashboard_charts_and_the_annual_report_editor(page, county):
+    UserFactory(unit=county["county"], role=UserRole.UNIT_ADMIN, username="yfzx", first_name="周依法")
+    login(page, "yfzx")
+    assert page.locator("text=主要指标").first.is_visible()
+    page.wait_for_selector(
+        "#trend-chart canvas"
+    )  # ECharts drew the trend (served from the installed package)
+    page.click("text=年度法治政府建设报告")
+    page.click("text=生成报告初稿")
+    page.fill("input[name=year]", "2024")
+    page.click("text=生成初稿")
+    assert (
+        page.locator("input[name=heading_measures]").input_value()
+        == "一、2024年推进法治政府建设的主要举措和成效"
+    )
+    page.fill("textarea[name=text_next_year]", "（一）健全合法性审查机制。")
+    page.wait_for_selector("text=已自动保存", timeout=10000)
+    page.click("button[name=version]")
+    assert page.locator("text=已保存为第1版").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "annual-report-editor.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("text=下载 DOCX")
+    assert download.value.suggested_filename.endswith(".docx")
