@@ -47,6 +47,7 @@ class Register:
     summary: Callable[[models.Model], list[tuple[str, str]]] | None = None  # facts for the detail page
     derive: Callable[[models.Model], None] | None = None  # sets fields computed from others, before saving
     links: Callable[[models.Model], list[tuple[str, str]]] | None = None  # (label, url) buttons on detail
+    create_url_name: str | None = None  # a register whose items are made by their own page (a report)
     extra_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, url name)
 
     def title(self, item: models.Model) -> str:

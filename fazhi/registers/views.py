@@ -156,6 +156,8 @@ def item_edit(request, key: str, pk: int | None = None):
     spec = _spec(key)
     _require_editor(request)
     item = selectors.item_in_scope(spec, pk, request.scope.visible_ids) if pk else None
+    if item is None and spec.create_url_name:
+        return redirect(spec.create_url_name)
     initial = {"unit": request.scope.unit} if item is None else None
     form = spec.form(request.POST or None, instance=item, initial=initial, scope_ids=request.scope.unit_ids)
     if request.method == "POST" and form.is_valid():

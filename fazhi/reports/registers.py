@@ -91,6 +91,7 @@ ANNUAL_REPORTS = register(
         year_field=None,
         deadline=report_deadline,
         links=report_links,
+        create_url_name="reports:annual_new",
         extra_links=(("生成报告初稿", "reports:annual_new"), ("下级报告汇总", "reports:annual_rollup")),
     )
 )

@@ -274,3 +274,9 @@ def test_rendered_first_page_is_kept_as_an_image(report, registers, clerk):
     )
     [page] = ARTIFACTS.glob("annual-report-page*.png")
     assert page.stat().st_size > 5000
+
+
+def test_a_new_report_is_always_drafted_by_the_builder(client, registers, clerk):
+    client.force_login(clerk)
+    response = client.get(reverse("registers:create", args=["annual-reports"]))
+    assert response.status_code == 302 and response["Location"] == reverse("reports:annual_new")
