@@ -46,6 +46,8 @@ def annual_new(request):
 
 def annual_edit(request, pk: int):
     report = _annual(request, pk)
+    if not report.parts.exists() and request.user.can_edit:  # registered by import: draft its parts now
+        builder.ensure_parts(report, unit_ids=request.scope.unit_ids)
     if request.method == "POST":
         texts = {
             p.part: (

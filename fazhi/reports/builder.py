@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from fazhi.core.audit import stamp_actor
 from fazhi.core.formats import cn_date
 from fazhi.indicators import dashboard
 from fazhi.indicators.values import IndicatorValue
@@ -126,18 +125,24 @@ def draft_report(unit: Unit, year: int, *, actor: User, unit_ids: list[int]) -> 
 
     from .registers import ANNUAL_REPORTS
 
-    existing = AnnualReport.objects.filter(unit=unit, year=year).first()
-    if existing:
-        return existing
-    organ = organ_name(unit)
-    report = AnnualReport(
-        unit=unit, year=year, title=f"{organ}关于{year}年度法治政府建设情况的报告", signatory=organ
-    )
-    item_create(ANNUAL_REPORTS, report, actor=actor, scope_ids=unit_ids, note="由台账生成初稿")
-    for order, (part, (heading, figures)) in enumerate(drafted_parts(unit, year, unit_ids).items()):
-        ReportPart.objects.create(report=report, part=part, order=order, heading=heading, figures=figures)
-    stamp_actor(report, actor)
+    report = AnnualReport.objects.filter(unit=unit, year=year).first()
+    if report is None:
+        organ = organ_name(unit)
+        title = f"{organ}关于{year}年度法治政府建设情况的报告"
+        report = AnnualReport(unit=unit, year=year, title=title, signatory=organ)
+        item_create(ANNUAL_REPORTS, report, actor=actor, scope_ids=unit_ids, note="由台账生成初稿")
+    ensure_parts(report, unit_ids=unit_ids)
     return report
+
+
+def ensure_parts(report: AnnualReport, *, unit_ids: list[int]) -> None:
+    """Give a report the required parts it lacks (one registered by import), drafted from the registers."""
+    present = set(report.parts.values_list("part", flat=True))
+    for order, (part, (heading, figures)) in enumerate(
+        drafted_parts(report.unit, report.year, unit_ids).items()
+    ):
+        if part not in present:
+            ReportPart.objects.create(report=report, part=part, order=order, heading=heading, figures=figures)
 
 
 @transaction.atomic

@@ -280,3 +280,19 @@ def test_a_new_report_is_always_drafted_by_the_builder(client, registers, clerk)
     client.force_login(clerk)
     response = client.get(reverse("registers:create", args=["annual-reports"]))
     assert response.status_code == 302 and response["Location"] == reverse("reports:annual_new")
+
+
+def test_an_imported_report_gets_its_parts_when_opened(client, registers, clerk):
+    from fazhi.reports.models import AnnualReport
+
+    imported = AnnualReport.objects.create(
+        unit=registers["changgang"],
+        year=2023,
+        title="长冈乡人民政府关于2023年度法治政府建设情况的报告",
+        signatory="长冈乡人民政府",
+        status="published",
+        public_url="https://example.gov.cn/2023.html",
+    )
+    client.force_login(clerk)
+    page = client.get(reverse("reports:annual_edit", args=[imported.pk])).content.decode()
+    assert imported.parts.count() == 5 and "一、2023年推进法治政府建设的主要举措和成效" in page
