@@ -198,7 +198,8 @@ class _Resolver:
             self._linked[model] = {str(getattr(r, key)): r for r in rows}
         return self._linked[model]
 
-    def value(self, column: Column, raw):
+    def value(self, column: Column, raw, unit: Unit | None = None):
+        """The field value of a cell; ``unit`` is the row's own unit, which settles people's names."""
         spec, field = self.spec, _field(self.spec, column)
         text = "" if raw is None else (raw if isinstance(raw, date) else str(raw).strip())
         if text == "":
@@ -219,7 +220,7 @@ class _Resolver:
                 return False
             raise ValueError(f"“{text}”应填“是”或“否”")
         if isinstance(field, models.ForeignKey):
-            return self._foreign(field, str(text))
+            return self._foreign(field, str(text), unit)
         if isinstance(field, models.IntegerField):
             try:
                 return int(Decimal(str(text)))
@@ -232,17 +233,21 @@ class _Resolver:
                 raise ValueError(f"“{text}”不是数字") from None
         return str(text)
 
-    def _foreign(self, field: models.ForeignKey, text: str):
+    def _foreign(self, field: models.ForeignKey, text: str, unit: Unit | None = None):
         if field.related_model is Unit:
             if text not in self.units:
                 raise ValueError(f"单位“{text}”不存在或不在您的权限范围内")
             return self.units[text]
         if field.related_model is Person:
             matches = self.people().get(text, [])
+            if len(matches) > 1 and unit is not None:  # two 卢兰 in the county: the one in the row's unit
+                matches = [p for p in matches if p.unit_id == unit.pk] or matches
             if not matches:
                 raise ValueError(f"人员“{text}”不存在或不在您的权限范围内")
             if len(matches) > 1:
-                raise ValueError(f"有{len(matches)}名在岗人员叫“{text}”，请在系统中录入后再选择")
+                raise ValueError(
+                    f"有{len(matches)}名在岗人员叫“{text}”，且都不在本行的所属单位，无法确定是哪一位"
+                )
             return matches[0]
         linked = self.linked(field.related_model)
         if text not in linked:
@@ -294,7 +299,7 @@ def import_workbook(
         values, row_errors = {}, []
         for head, column in columns.items():
             try:
-                values[column.field] = resolver.value(column, cells.get(head))
+                values[column.field] = resolver.value(column, cells.get(head), values.get("unit"))
             except ValueError as exc:
                 row_errors.append(f"第{number}行「{head}」：{exc}")
             if column.required and cells.get(head) in (None, "") and not any(head in e for e in row_errors):

@@ -201,3 +201,20 @@ def test_import_and_export_commands(tmp_path, county, office_user, reviewer, cap
     assert "不在用户changgang的权限范围内" in capsys.readouterr().err
     assert main(["export", "nope", "--user", "changgang"]) == 2
     assert NORMATIVE_DOCUMENTS.key in capsys.readouterr().err
+
+
+def test_a_name_two_people_share_is_settled_by_the_rows_unit(county, office_user, scope, reviewer):
+    from fazhi.org.tests.factories import PersonFactory
+
+    PersonFactory(unit=county["hefu"], name="李审查")  # a namesake in a village of the same township
+    [item] = import_workbook(
+        LEGALITY_REVIEWS, workbook(GOOD[0]), "a.xlsx", actor=office_user, scope_ids=scope
+    )
+    assert item.reviewer == reviewer
+    row = ["长冈乡", *GOOD[0][1:]]
+    row[1] = "长冈审〔2024〕9号"
+    with pytest.raises(ImportFailed) as failed:
+        import_workbook(LEGALITY_REVIEWS, workbook(row), "b.xlsx", actor=office_user, scope_ids=scope)
+    assert failed.value.messages == [
+        "第2行「审查人员」：有2名在岗人员叫“李审查”，且都不在本行的所属单位，无法确定是哪一位"
+    ]
