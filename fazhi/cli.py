@@ -171,7 +171,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise BadInput(f"对照表只能保存为 .csv 或 .xlsx：{args.table} / table must be .csv or .xlsx")
     files = report_files(paths)
     if not files:
-        raise BadInput("所给文件夹中没有 txt、docx、pdf 或 html 报告 / no report files found")
+        raise BadInput("所给文件夹中没有 txt、docx、doc、wps、pdf 或 html 报告 / no report files found")
     batch = len(files) > 1
     results = list(
         tqdm(analyze_files(files), total=len(files), desc="分析报告", unit="份", disable=not batch or None)

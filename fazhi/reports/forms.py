@@ -24,7 +24,7 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label="报告文件",
-        help_text="可一次选择多份（txt、docx、有文字层的 pdf、html），每份不超过 20 MB，最多 50 份。",
+        help_text="可一次选择多份（txt、docx、doc、wps、有文字层的 pdf、html），每份≤20 MB，最多 50 份。",
         error_messages={"required": "请选择至少一份报告文件。"},
     )
     name = forms.CharField(

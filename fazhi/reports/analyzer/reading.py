@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 MAX_BYTES = 20 * 1024 * 1024
-SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm"}
+SUFFIXES = {".txt", ".docx", ".doc", ".wps", ".pdf", ".html", ".htm"}
 
 
 class ReadError(ValueError):
@@ -45,6 +45,15 @@ def _docx_text(data: bytes) -> str:
         for row in table.rows:
             lines.append("\t".join(cell.text for cell in row.cells))
     return "\n".join(lines)
+
+
+def _legacy_to_docx(data: bytes, suffix: str, name: str) -> bytes:
+    from fazhi.reports.libreoffice import ConversionUnavailable, convert
+
+    try:
+        return convert(data, suffix, "docx", what=f"读取{suffix}文件")
+    except ConversionUnavailable as exc:
+        raise ReadError(f"{name}：{exc}（也可先用办公软件另存为 docx 后上传）") from exc
 
 
 def _pdf_text(data: bytes, name: str) -> str:
@@ -95,7 +104,7 @@ def read_bytes(data: bytes, name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise ReadError(
-            f"{name}：不支持的文件类型“{suffix or '无扩展名'}”，请上传 txt、docx、pdf 或 html 文件"
+            f"{name}：不支持的文件类型“{suffix or '无扩展名'}”，请上传 txt、docx、doc、wps、pdf 或 html 文件"
         )
     if len(data) > MAX_BYTES:
         raise ReadError(
@@ -108,6 +117,8 @@ def read_bytes(data: bytes, name: str) -> str:
             return decode_text(data, name)
         if suffix == ".docx":
             return _docx_text(data)
+        if suffix in (".doc", ".wps"):  # old Word and WPS files, as many government sites still post
+            return _docx_text(_legacy_to_docx(data, suffix, name))
         if suffix == ".pdf":
             return _pdf_text(data, name)
         return _html_text(data, name)

@@ -95,7 +95,7 @@ def test_bad_arguments(tmp_path, capsys):
     assert main(["analyze", str(tmp_path / "missing.txt")]) == 2
     assert "文件不存在" in capsys.readouterr().err
     assert main(["analyze", str(tmp_path)]) == 2
-    assert "没有 txt、docx、pdf 或 html 报告" in capsys.readouterr().err
+    assert "没有 txt、docx、doc、wps、pdf 或 html 报告" in capsys.readouterr().err
     (tmp_path / "a.txt").write_text(REPORT)
     assert main(["analyze", "--table", str(tmp_path / "t.json"), str(tmp_path / "a.txt")]) == 2
     assert ".csv 或 .xlsx" in capsys.readouterr().err

@@ -1,5 +1,7 @@
 """The analyzer against the gold annotations of the five seed reports (shared/gold)."""
 
+import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,25 @@ def test_pdf_text_layer_and_scans():
     assert "632 cases" in text
     with pytest.raises(ReadError, match="没有文字层"):
         read_bytes(_pdf(b"0 0 m 100 100 l S"), "scan.pdf")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_old_word_files_are_read_through_libreoffice(tmp_path):
+    from docx import Document
+
+    from fazhi.reports.libreoffice import convert
+
+    doc = Document()
+    doc.add_paragraph("长冈乡人民政府关于2024年度法治政府建设情况的报告")
+    doc.add_paragraph("全年办理法律援助案件632件。")
+    out = io.BytesIO()
+    doc.save(out)
+    legacy = convert(out.getvalue(), ".docx", "doc", what="生成测试用 doc 文件")
+    text = read_bytes(legacy, "报告.doc")
+    assert "法律援助案件632件" in text
+
+
+def test_old_word_files_without_libreoffice(monkeypatch):
+    monkeypatch.setattr("fazhi.reports.libreoffice.program", lambda: None)
+    with pytest.raises(ReadError, match=r"报告\.doc：本机未安装 LibreOffice.*另存为 docx"):
+        read_bytes(b"\xd0\xcf\x11\xe0 old word", "报告.doc")
