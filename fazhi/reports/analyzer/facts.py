@@ -117,7 +117,7 @@ def _in_short_quotation(text: str, start: int, end: int) -> bool:
     return closing != -1
 
 
-def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]]) -> bool:
+def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]], clause_start: int) -> bool:
     start, end = m.start("num"), m.end()
     num, unit = m.group("num"), m.group("unit")
     if any(a <= start < b for a, b in junk):
@@ -132,7 +132,6 @@ def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]]) -> bool
         return False
     if unit not in {"%", "％"} and TIME_SPAN_AFTER.match(after):
         return False
-    clause_start, _ = _clause_bounds(text, start, end)
     if REQUIREMENT_RE.search(text[max(clause_start, start - 14) : start]):
         return False
     if not num[0].isdigit():
@@ -169,14 +168,14 @@ def extract_facts(text: str, junk: list[tuple[int, int]] | None = None) -> list[
     junk = junk or []
     facts: list[Fact] = []
     for m in FIGURE_RE.finditer(text):
-        if not _is_figure(text, m, junk):
+        clause_start, clause_end = _clause_bounds(text, m.start(), m.end())
+        if not _is_figure(text, m, junk, clause_start):
             continue
         value, unit = _value(m)
         # the approximating word before the number (近/约/逾/超过) is looked up, not matched: a pattern
         # that opens with an optional group is tried at every position and scans twice as slowly
         prefix = APPROX_BEFORE_RE.search(text, max(0, m.start() - 2), m.start())
         start, end = prefix.start() if prefix else m.start(), m.end()
-        clause_start, clause_end = _clause_bounds(text, start, end)
         approx = bool(prefix or m.group("approx") or m.group("above"))
         quote = text[clause_start:clause_end].strip()
         before = text[clause_start:start]
@@ -238,7 +237,7 @@ def map_indicator(fact: Fact, before: str, after: str) -> str | None:
     """The catalogue id whose cue stands nearest before the figure (or, failing that, right after it).
 
     A backlog ("尚有…4件逾期未办结") counts what is left undone, not what the indicator counts."""
-    if BACKLOG_BEFORE_RE.search(before) or BACKLOG_AFTER_RE.match(after):
+    if BACKLOG_BEFORE_RE.search(before[-14:]) or BACKLOG_AFTER_RE.match(after):
         return None
     scores: dict[str, int] = {}
     after_hits = list(_cue_hits(fact.unit, after))
