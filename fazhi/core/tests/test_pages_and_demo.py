@@ -20,6 +20,11 @@ def test_demo_county_is_realistic_and_deterministic(capsys):
     assert counts["village"] >= 60 and counts["office"] == 10
     first = list(Person.objects.order_by("pk").values_list("name", "id_number")[:50])
     assert Person.objects.count() > 500
+    from fazhi.reports.models import AnnualReport
+
+    reports = AnnualReport.objects.all()  # last year's, for the county and its townships
+    assert reports.count() == 11 and reports.filter(status="published").exclude(public_url="").exists()
+    assert all(r.parts.count() == 5 for r in reports)
     assert all(
         Person.objects.filter(roles__code=code).exists() for code in ("principal", "mediator", "law_literate")
     )
