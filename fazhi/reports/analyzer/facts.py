@@ -59,6 +59,7 @@ RATE_LIST_RE = re.compile(
     r"((?:[\u4e00-\u9fa5]{1,8}率)(?:[、和及与][\u4e00-\u9fa5]{1,8}率)+)(?:均|都|全部|分别)?(?:达到?|实现|为)?了?(?:[一二两三四五六七八九十]个)?$"
 )
 LAST_DIGIT_RE = re.compile(r"\d(?=\D*$)")
+AFTER_SCORE_FLOOR = 30  # the best score a cue after the figure can have (right after it, in its unit)
 BACKLOG_BEFORE_RE = re.compile(r"(尚有|仍有|还有|积压)[^，,；;。]{0,12}$")
 BACKLOG_AFTER_RE = re.compile(r"^[^，,；;。]{0,6}(逾期|超期|未办结|未完成|待办)")
 NEGATION_RE = re.compile(r"(未|没有|尚未|暂未|无)$")
@@ -240,9 +241,11 @@ def map_indicator(fact: Fact, before: str, after: str) -> str | None:
     if BACKLOG_BEFORE_RE.search(before[-14:]) or BACKLOG_AFTER_RE.match(after):
         return None
     scores: dict[str, int] = {}
-    after_hits = list(_cue_hits(fact.unit, after))
     counted = OBJECT_NOUN_RE.match(after)
-    if counted:  # "24个部门…" counts 部门: only an indicator that counts 部门 (or is cued right here) fits
+    after_hits = list(_cue_hits(fact.unit, after)) if counted else None
+    if (
+        counted and after_hits is not None
+    ):  # "24个部门…" counts 部门: only an indicator that counts 部门 (or is cued right here) fits
         cued_here = {ind.id for ind, start, _ in after_hits if start == 0}
         excluded = {
             ind.id
@@ -260,9 +263,11 @@ def map_indicator(fact: Fact, before: str, after: str) -> str | None:
         # nearest cue wins; a longer (more specific) cue and the indicator's own unit break ties
         score = len(own) - end - (end - start) // 2 - (2 if ind.unit == fact.unit else 0)
         scores[ind.id] = min(score, scores.get(ind.id, score))
-    for ind, start, _ in after_hits:
+    if scores and min(scores.values()) < AFTER_SCORE_FLOOR:
+        return min(scores, key=scores.__getitem__)  # no cue after the figure could come nearer
+    for ind, start, _ in after_hits if after_hits is not None else _cue_hits(fact.unit, after):
         if ind.id in excluded or NEGATION_RE.search(after, 0, start):
             continue
-        score = 40 + start - (10 if ind.unit == fact.unit else 0)
+        score = AFTER_SCORE_FLOOR + 10 + start - (10 if ind.unit == fact.unit else 0)
         scores[ind.id] = min(score, scores.get(ind.id, score))
     return min(scores, key=scores.__getitem__) if scores else None
