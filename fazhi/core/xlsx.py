@@ -34,13 +34,7 @@ def table_xlsx(title: str, headers: list[str], rows: list[list]) -> bytes:
 
 
 def xlsx_response(data: bytes, filename: str):
-    """A download of ``data`` named ``filename`` (Chinese names encoded as RFC 5987 asks)."""
-    from urllib.parse import quote
+    """A download of the workbook ``data`` named ``filename``."""
+    from .downloads import download
 
-    from django.http import HttpResponse
-
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(data, filename)

@@ -3,7 +3,6 @@
 
 import io
 import zipfile
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fazhi.core.downloads import download
 from fazhi.registers.selectors import item_in_scope, with_due_state
 
 from . import annual, builder
@@ -122,12 +122,7 @@ def annual_restore(request, pk: int, number: int):
 
 def annual_docx(request, pk: int):
     report = _annual(request, pk)
-    response = HttpResponse(
-        render_docx(report),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.docx"
-    return response
+    return download(render_docx(report), f"{report.title}.docx")
 
 
 def annual_pdf(request, pk: int):
@@ -137,9 +132,7 @@ def annual_pdf(request, pk: int):
     except PdfUnavailable as exc:
         messages.error(request, str(exc))
         return redirect("registers:detail", ANNUAL_REPORTS.key, pk)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.pdf"
-    return response
+    return download(data, f"{report.title}.pdf")
 
 
 def annual_check(request, pk: int):
@@ -168,11 +161,7 @@ def annual_rollup(request):
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for report in reports.values():
                 archive.writestr(f"{report.unit.code}-{report.title}.docx", render_docx(report))
-        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(f'{unit.name}{year}年度法治政府建设报告')}.zip"
-        )
-        return response
+        return download(buffer.getvalue(), f"{unit.name}{year}年度法治政府建设报告.zip")
     rows = []
     for child in [unit, *children]:
         report = reports.get(child.pk)
