@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from fazhi.core.downloads import download
@@ -71,7 +72,10 @@ def annual_edit(request, pk: int):
                 messages.success(request, f"已保存为第{version.number}版。")
         except ValidationError as exc:
             if request.htmx:
-                return HttpResponse(f'<span class="text-danger">{"；".join(exc.messages)}</span>')
+                # the messages quote the user's own headings: escaped, never trusted as HTML
+                return HttpResponse(
+                    format_html('<span class="text-danger">{}</span>', "；".join(exc.messages))
+                )
             messages.error(request, "；".join(exc.messages))
         else:
             if request.htmx:

@@ -296,3 +296,15 @@ def test_an_imported_report_gets_its_parts_when_opened(client, registers, clerk)
     client.force_login(clerk)
     page = client.get(reverse("reports:annual_edit", args=[imported.pk])).content.decode()
     assert imported.parts.count() == 5 and "一、2023年推进法治政府建设的主要举措和成效" in page
+
+
+def test_autosave_errors_quote_headings_as_text(client, report, registers, clerk):
+    part = report.parts.get(part="other")
+    part.heading = "<script>alert(1)</script>"
+    part.save()
+    client.force_login(clerk)
+    response = client.post(
+        reverse("reports:annual_edit", args=[report.pk]), {"heading_other": ""}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert "&lt;script&gt;" in page and "<script>" not in page
