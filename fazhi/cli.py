@@ -254,6 +254,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 # -- indicators -------------------------------------------------------------------------------------
 def cmd_indicators(args: argparse.Namespace) -> int:
+    from fazhi.core.formats import plain_number
     from fazhi.indicators.catalogue import indicators
     from fazhi.indicators.engine import compute
     from fazhi.org.models import Unit
@@ -279,7 +280,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     print(f"{unit.name}{args.year}年（含下级单位）")
     for indicator_id, value in figures.items():
         info = catalogue[indicator_id]
-        shown = "—" if value.value is None else f"{value.value.normalize():f}{info.unit}"
+        shown = "—" if value.value is None else f"{plain_number(value.value)}{info.unit}"
         parts = f"（{value.numerator}/{value.denominator}）" if value.denominator is not None else ""
         print(f"  {info.name}：{shown}{parts}")
     return 0

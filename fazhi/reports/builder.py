@@ -5,11 +5,10 @@ targets missed and the items overdue. The user's own text is never touched by a 
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db import transaction
 
-from fazhi.core.formats import cn_date
+from fazhi.core.formats import cn_date, plain_number
 from fazhi.indicators import dashboard
 from fazhi.indicators.values import IndicatorValue
 from fazhi.org.models import Unit, UnitLevel, User
@@ -53,15 +52,11 @@ def organ_name(unit: Unit) -> str:
     return unit.name
 
 
-def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}"  # 100, 72.2 (no trailing zeros, no exponent)
-
-
 def phrase(indicator_id: str, name: str, value: IndicatorValue) -> str | None:
     """The figure as a clause, or None when there is nothing to say (no data, or zero)."""
     if value.value is None or (value.unit != "%" and not value.value):
         return None
-    number = _number(value.value)
+    number = plain_number(value.value)
     if indicator_id in PHRASES:
         return PHRASES[indicator_id].format(v=number)
     label = name
@@ -84,7 +79,7 @@ def _sentences(figures: list[dashboard.FigureRow], keep) -> str:
 
 def _shortcomings(unit: Unit, figures: list[dashboard.FigureRow], unit_ids: list[int]) -> str:
     lines = [
-        f"{f.name}为{_number(f.value.value)}{f.unit}，未达到{_number(f.target)}{f.unit}的目标。"
+        f"{f.name}为{plain_number(f.value.value)}{f.unit}，未达到{plain_number(f.target)}{f.unit}的目标。"
         for f in figures
         if f.met is False and f.value.value is not None and f.target is not None
     ]

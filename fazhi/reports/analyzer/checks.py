@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from fazhi.core.formats import plain_number
 from fazhi.indicators.catalogue import indicators
 from fazhi.rules.catalogue import national_rule
 
@@ -70,13 +71,8 @@ def _paragraph(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
-def _fmt(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _figure(fact: Fact) -> str:
-    return f"{_fmt(fact.value)}{'' if fact.unit == '%' else fact.unit}"
+    return f"{plain_number(fact.value)}{'' if fact.unit == '%' else fact.unit}"
 
 
 def _local_context(text: str, facts: list[Fact], i: int) -> str:
@@ -148,19 +144,22 @@ def _sum_check(facts: list[Fact], whole: int, parts: list[int]) -> Check:
         return Check("subset", ok, f"部分{terms}{verdict}总数{_figure(total)}", used)
     if summed == total.value:
         return Check(
-            "breakdown_sum", True, f"分项之和 {terms} = {_fmt(summed)}，与总数{_figure(total)}一致", used
+            "breakdown_sum",
+            True,
+            f"分项之和 {terms} = {plain_number(summed)}，与总数{_figure(total)}一致",
+            used,
         )
     if summed < total.value or total.approx:
         return Check(
             "breakdown_sum",
             True,
-            f"分项之和 {terms} = {_fmt(summed)}，未超过总数{_figure(total)}（所列分项不全）",
+            f"分项之和 {terms} = {plain_number(summed)}，未超过总数{_figure(total)}（所列分项不全）",
             used,
         )
     return Check(
         "breakdown_sum",
         False,
-        f"分项之和 {terms} = {_fmt(summed)}，大于总数{_figure(total)}，数字有误",
+        f"分项之和 {terms} = {plain_number(summed)}，大于总数{_figure(total)}，数字有误",
         used,
     )
 
@@ -259,7 +258,9 @@ def rate_checks(text: str, facts: list[Fact]) -> list[Check]:
         ok = _agrees(fact, computed, text)
         shown = computed.quantize(Decimal("0.1"))
         verdict = "一致" if ok else "不一致，请核对计算口径"
-        message = f"{name}：{arithmetic} = {_fmt(shown)}%，报告写“{text[fact.start : fact.end]}”，{verdict}"
+        message = (
+            f"{name}：{arithmetic} = {plain_number(shown)}%，报告写“{text[fact.start : fact.end]}”，{verdict}"
+        )
         checks.append(Check("rate", ok, message, [pair[0], pair[1], r]))
     return checks
 
