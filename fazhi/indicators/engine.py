@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import Count as CountAgg
 from django.db.models import Q
@@ -25,6 +26,8 @@ from .catalogue import indicators
 from .formulas import DEFINITIONS, InForce, Part, Ratio, Total
 from .models import ManualValue
 from .values import IndicatorValue, rate
+
+N = TypeVar("N", int, Decimal)
 
 
 @dataclass(frozen=True)
@@ -129,11 +132,7 @@ def _totals(
     totals: dict[str, dict[int, int]] = {}
     whole = tree()
     for part, own in per_unit(parts, year, None if whole.covers_all else whole.ids).items():
-        rolled: dict[int, int] = defaultdict(int)
-        for unit_id, value in own.items():
-            for owner in owners.get(unit_id, ()):
-                rolled[owner] += value
-        totals[keys[part]] = rolled
+        totals[keys[part]] = _roll(own, owners)
     return totals
 
 
@@ -183,11 +182,12 @@ def compute(
     return result
 
 
-def _roll(own: dict[int, Decimal], owners: dict[int, tuple[int, ...]]) -> dict[int, Decimal]:
-    rolled: dict[int, Decimal] = defaultdict(Decimal)
+def _roll(own: dict[int, N], owners: dict[int, tuple[int, ...]]) -> dict[int, N]:
+    """Each unit's own figure added to the wanted units at or above it."""
+    rolled: dict[int, N] = {}
     for pk, value in own.items():
         for owner in owners.get(pk, ()):
-            rolled[owner] += value
+            rolled[owner] = rolled[owner] + value if owner in rolled else value
     return rolled
 
 
