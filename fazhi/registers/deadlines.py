@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.org.models import Unit
@@ -56,6 +57,15 @@ def due_state(due: date | None, is_open: bool, today: date, limit: date) -> DueS
     if due < today:
         return DueState.OVERDUE
     return DueState.SOON if due <= limit else DueState.NORMAL
+
+
+def due_conditions(today: date, limit: date) -> dict[DueState, Q]:
+    """``due_state`` in SQL, for open items: which due dates are 逾期, 临期 and 正常."""
+    return {
+        DueState.OVERDUE: Q(due_date__lt=today),
+        DueState.SOON: Q(due_date__gte=today, due_date__lte=limit),
+        DueState.NORMAL: Q(due_date__gt=limit),
+    }
 
 
 def today() -> date:

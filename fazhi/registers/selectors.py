@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .deadlines import DueState, due_state, soon_limit, today
+from .deadlines import DueState, due_conditions, due_state, soon_limit, today
 from .models import Attachment, StatusChange
 from .spec import REGISTRY, Register
 
@@ -45,13 +45,9 @@ def items_in(spec: Register, unit_ids: list[int], filters: ListFilters | None = 
             items = items.filter(**{field: value})
     if f.due:
         now = today()
-        open_items = items.exclude(status__in=spec.workflow.closed).filter(due_date__isnull=False)
-        limit = soon_limit(now)
-        items = {
-            DueState.OVERDUE: open_items.filter(due_date__lt=now),
-            DueState.SOON: open_items.filter(due_date__gte=now, due_date__lte=limit),
-            DueState.NORMAL: open_items.filter(due_date__gt=limit),
-        }.get(DueState(f.due), items)
+        condition = due_conditions(now, soon_limit(now)).get(DueState(f.due))
+        if condition is not None:
+            items = items.exclude(status__in=spec.workflow.closed).filter(condition)
     return items.order_by("-created_at", "-pk")
 
 
@@ -118,14 +114,15 @@ def open_alerts(
         )
         if unit_ids is not None:
             due = due.filter(unit_id__in=unit_ids)
+        states = due_conditions(now, last_soon)
         numbers = due.aggregate(
-            overdue=Count("pk", filter=Q(due_date__lt=now)), soon=Count("pk", filter=Q(due_date__gte=now))
+            overdue=Count("pk", filter=states[DueState.OVERDUE]),
+            soon=Count("pk", filter=states[DueState.SOON]),
         )
         if numbers["overdue"] or numbers["soon"]:
             counts[spec.key] = {"逾期": numbers["overdue"], "临期": numbers["soon"]}
         for item in due.select_related("unit")[:limit]:
-            state = DueState.OVERDUE if item.due_date < now else DueState.SOON
-            alerts.append(Alert(spec, item, state))
+            alerts.append(Alert(spec, item, due_state(item.due_date, True, now, last_soon)))
     alerts.sort(key=lambda a: (a.item.due_date, a.spec.key))
     return alerts[:limit], counts
 
