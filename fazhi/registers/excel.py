@@ -23,6 +23,7 @@ from .services import item_create
 from .spec import Column, Register, register_for
 
 MAX_IMPORT_ROWS = 20000
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 EXPORT_ONLY = ("期限事项", "期满日", "期限状态")  # computed columns of an export, ignored on import
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -290,6 +291,8 @@ def import_workbook(
     spec: Register, data: bytes, name: str, *, actor: User, scope_ids: list[int]
 ) -> list[models.Model]:
     """Import every row or none: any problem in any row raises ImportFailed listing them all."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed([f"{name}：文件过大，上限为 {MAX_IMPORT_BYTES // 1024 // 1024} MB"])
     rows = read_rows(spec, data, name)
     resolver = _Resolver(spec, scope_ids)
     columns = {header(spec, c): c for c in spec.columns if c.importable}

@@ -93,8 +93,8 @@ def register_import(request, key: str):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            if upload.size > 20 * 1024 * 1024:
-                errors = [f"{upload.name}：文件过大，上限为 20 MB"]
+            if upload.size > excel.MAX_IMPORT_BYTES:  # refused before the contents are read
+                errors = [f"{upload.name}：文件过大，上限为 {excel.MAX_IMPORT_BYTES // 1024 // 1024} MB"]
             else:
                 try:
                     items = excel.import_workbook(
@@ -223,7 +223,8 @@ def attachment_upload(request, key: str, pk: int):
     else:
         upload = form.cleaned_data["file"]
         if upload.size > services.MAX_ATTACHMENT_BYTES:
-            messages.error(request, f"{upload.name}：文件过大，附件不超过 20 MB")
+            limit = services.MAX_ATTACHMENT_BYTES // 1024 // 1024
+            messages.error(request, f"{upload.name}：文件过大，附件不超过 {limit} MB")
         else:
             try:
                 services.attach(
