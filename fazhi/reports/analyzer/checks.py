@@ -9,17 +9,15 @@ check is made: a wrong "failed" costs the user more than a missing one.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from fazhi.core.formats import plain_number
 from fazhi.indicators.catalogue import indicators
 from fazhi.rules.catalogue import national_rule
 
-from .facts import Fact, unit_group
+from .facts import Fact, between_marks, unit_group
 from .structure import OPTIONAL_PARTS
 
 SENTENCE_END = "。！？!?\n"
@@ -54,15 +52,8 @@ def _compatible(a: Fact, b: Fact) -> bool:
     return a.unit != "%" and b.unit != "%" and unit_group(a.unit) == unit_group(b.unit) is not None
 
 
-@lru_cache(maxsize=8)
-def _sentence_ends(text: str) -> list[int]:
-    return [m.start() for m in SENTENCE_END_RE.finditer(text)]
-
-
 def _sentence(text: str, pos: int) -> tuple[int, int]:
-    ends = _sentence_ends(text)
-    k = bisect_left(ends, pos)
-    return (ends[k - 1] + 1 if k else 0), (ends[k] if k < len(ends) else len(text))
+    return between_marks(text, pos, pos, SENTENCE_END_RE)
 
 
 def _paragraph(text: str, pos: int) -> tuple[int, int]:

@@ -95,18 +95,24 @@ class Fact:
         }
 
 
-@lru_cache(maxsize=8)
-def _delimiters(text: str) -> list[int]:
-    return [m.start() for m in _DELIMITER_RE.finditer(text)]
+@lru_cache(maxsize=16)
+def _positions(pattern: re.Pattern[str], text: str) -> list[int]:
+    return [m.start() for m in pattern.finditer(text)]
+
+
+def between_marks(text: str, start: int, end: int, marks: re.Pattern[str]) -> tuple[int, int]:
+    """The span around text[start:end] from just after the last mark before it to the next mark at or
+    after its end (the marks' positions are found once per text, then bisected)."""
+    positions = _positions(marks, text)
+    k = bisect_left(positions, start)
+    left = positions[k - 1] + 1 if k else 0
+    k = bisect_left(positions, end)
+    return left, positions[k] if k < len(positions) else len(text)
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around text[start:end]: back to a delimiter (≤ 60 characters), on to one (≤ 40)."""
-    delimiters = _delimiters(text)
-    k = bisect_left(delimiters, start)
-    left = delimiters[k - 1] + 1 if k else 0
-    k = bisect_left(delimiters, end)
-    right = delimiters[k] if k < len(delimiters) else len(text)
+    left, right = between_marks(text, start, end, _DELIMITER_RE)
     return max(left, start - 60), min(right, end + 40)
 
 
