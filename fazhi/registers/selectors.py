@@ -21,7 +21,6 @@ class ListFilters:
     status: str = ""
     due: str = ""  # a DueState value
     year: int | None = None
-    unit_id: int | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (field, value) of the register's own filters
 
 
@@ -29,8 +28,6 @@ def items_in(spec: Register, unit_ids: list[int], filters: ListFilters | None = 
     """The register's items owned by ``unit_ids``, filtered; newest first."""
     f = filters or ListFilters()
     items = spec.model.objects.filter(unit_id__in=unit_ids).select_related("unit", "responsible")
-    if f.unit_id:
-        items = items.filter(unit_id=f.unit_id)
     if f.q:
         query = Q()
         for name in spec.search_fields:

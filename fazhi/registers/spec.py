@@ -64,9 +64,5 @@ def register(spec: Register) -> Register:
     return spec
 
 
-def get_register(key: str) -> Register:
-    return REGISTRY[key]
-
-
 def register_for(model: type[models.Model]) -> Register:
     return next(spec for spec in REGISTRY.values() if spec.model is model)
