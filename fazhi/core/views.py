@@ -13,6 +13,7 @@ from fazhi.rules.services import annual_due_date
 from fazhi.workdays.forms import DeadlineForm
 from fazhi.workdays.services import work_calendar
 
+from .forms import year_param
 from .xlsx import table_xlsx, xlsx_response
 
 
@@ -39,16 +40,11 @@ def _annual_duties(unit: Unit | None, today: date) -> list[dict]:
     return sorted(duties, key=lambda d: d["due"])
 
 
-def _year(request, today: date) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
-
-
 def home(request):
     """The dashboard: figures against targets and last year, trends, rankings, alerts, yearly duties."""
     scope = request.scope
     today = timezone.localdate()
-    year = _year(request, today)
+    year = year_param(request.GET.get("year"), default=today.year, latest=today.year + 1)
     unit = scope.unit
     figures = dashboard.key_figures(unit, year) if unit else []
     rank_id = request.GET.get("rank") or next((f.id for f in figures if f.unit == "%"), "legality_reviews")

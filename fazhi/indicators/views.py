@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from fazhi.core.forms import year_param
+
 from . import services
 from .catalogue import indicators
 from .formulas import DEFINITIONS
@@ -26,8 +28,8 @@ def _number(raw: str, kind, label: str, errors: list[str]):
 def manual_entry(request):
     unit = request.scope.unit
     today = timezone.localdate()
-    raw_year = request.GET.get("year") or request.POST.get("year") or ""
-    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= today.year + 1 else today.year
+    raw = request.GET.get("year") or request.POST.get("year")
+    year = year_param(raw, default=today.year, latest=today.year + 1)
     manual = [i for i in indicators().values() if i.id not in DEFINITIONS]
     entries = {
         e.indicator: e for e in ManualValue.objects.filter(unit=unit, year=year).select_related("entered_by")

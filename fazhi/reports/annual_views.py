@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from fazhi.core.downloads import download
+from fazhi.core.forms import year_param
 from fazhi.registers.selectors import item_in_scope, with_due_state
 
 from . import annual, builder
@@ -156,8 +157,7 @@ def annual_rollup(request):
     """Every direct subordinate's report for a year, its status and due date; all of them as one ZIP."""
     unit = request.scope.unit
     today = timezone.localdate()
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year - 1
+    year = year_param(request.GET.get("year"), default=today.year - 1, latest=today.year)
     children = list(unit.children.exclude(level__in=["village"]).order_by("sort_order", "code"))
     reports = {r.unit_id: r for r in AnnualReport.objects.filter(unit__in=[unit, *children], year=year)}
     if request.GET.get("format") == "zip":
