@@ -93,7 +93,8 @@ def refresh(unit_ids: Iterable[int]) -> None:
     units = sorted(set(unit_ids))
     if not units:
         return
-    chains = {unit_id: ancestor_ids(Unit(pk=unit_id, parent_id=_parent(unit_id))) for unit_id in units}
+    chains = {pk: ancestor_ids(unit) for pk, unit in Unit.objects.in_bulk(units).items()}
+    units = list(chains)  # a unit deleted meanwhile has nothing left to count
     affected = {pk for chain in chains.values() for pk in chain}
     for year in kept_years():
         fresh = own_figures(year, units)
@@ -116,10 +117,6 @@ def refresh(unit_ids: Iterable[int]) -> None:
             rows[unit_id].own = new
         for node in changed:
             rows[node].save()
-
-
-def _parent(unit_id: int) -> int | None:
-    return Unit.objects.filter(pk=unit_id).values_list("parent_id", flat=True).first()
 
 
 def totals(year: int, unit_ids: list[int]) -> dict[int, dict[str, int]]:
