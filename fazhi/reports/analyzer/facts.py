@@ -15,35 +15,48 @@ from functools import cache, lru_cache
 
 from fazhi.indicators.catalogue import Indicator, indicators
 
-from .numbers import CHINESE_DIGITS, MULTIPLIERS, as_json_number, parse_number
+from .numbers import MULTIPLIERS, NUMERAL_CHARS, Numeral, as_json_number, parse_number, parse_numeral
 
 COUNT_UNITS = [
-    "人次", "场次", "批次", "户次", "学时", "件", "宗", "起", "例", "次", "场", "期", "人", "名", "个", "家",
-    "户", "所", "处", "项", "条", "支", "份", "篇", "本", "张", "册", "套", "座", "辆", "台", "批",
+    "人次", "场次", "批次", "户次", "件次", "学时", "大类", "件", "宗", "起", "例", "次", "场", "期",
+    "人", "名", "位", "个", "家", "户", "所", "处", "项", "条", "支", "份", "篇", "本", "张", "册", "套",
+    "座", "辆", "台", "批", "类", "轮", "堂", "节", "天",
 ]  # fmt: skip
 MONEY_UNITS = ["万元", "亿元", "元"]
 # Measure words that count the same kind of thing: a figure in one group never states an indicator
 # counted in another (3次 is not a number of 法律明白人, 120个问题 not a number of 复议案件).
 UNIT_GROUPS = [
-    {"人", "名", "人次"},
-    {"次", "场", "场次", "期", "批次", "批"},
-    {"件", "宗", "起", "例", "份", "项", "条", "篇", "本", "张", "册"},
+    {"人", "名", "人次", "位"},
+    {"次", "场", "场次", "期", "批次", "批", "轮", "堂", "节"},
+    {"件", "宗", "起", "例", "份", "项", "条", "篇", "本", "张", "册", "件次"},
     {"个", "家", "户", "户次", "所", "处", "支", "座", "套", "辆", "台"},
+    {"类", "大类"},
     {"元"},
     {"学时"},
+    {"天"},
+    {"年"},
     {"分"},
     {"%"},
+    {"‰"},
+    {"个百分点"},
 ]
-UNIT_ALTERNATION = "|".join(sorted(COUNT_UNITS + MONEY_UNITS + ["分"], key=len, reverse=True))
-
+PERCENT_UNITS = {"%", "‰", "个百分点"}  # a share or a change of one: never a count
+UNIT_ALTERNATION = "|".join(
+    sorted(COUNT_UNITS + MONEY_UNITS + ["分", "年", "个百分点", "百分点"], key=len, reverse=True)
+)
+ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+CHINESE = f"[{NUMERAL_CHARS}]+"
+RANGE_MARK = r"(?:至|到|-|~|—|–)"
 FIGURE_RE = re.compile(
-    rf"""    (?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CHINESE_DIGITS}]+)
+    rf"""    (?P<num>{ARABIC}(?:{RANGE_MARK}(?P<num2>{ARABIC}))?|{CHINESE}(?:[至到](?P<cnum2>{CHINESE}))?)
     (?P<mult1>[万千亿])?(?P<approx>余|多)?(?P<mult2>[万千亿])?
-    (?P<unit>{UNIT_ALTERNATION}|%|％)
-    (?P<above>以上)?""",
+    [ ]?(?P<unit>{UNIT_ALTERNATION}|%|‰)
+    (?P<above>以上|左右)?""",
     re.VERBOSE,
 )
-APPROX_BEFORE_RE = re.compile("(近|约|逾|超过)$")
+# 百分之九十五, 千分之三: the share written in words
+PERCENT_WORDS_RE = re.compile(rf"(?P<per>百分之|千分之)(?P<num>{ARABIC}|{CHINESE})(?P<above>以上|左右)?")
+APPROX_BEFORE_RE = re.compile("(近|约|逾|超过|上)$")
 CLAUSE_DELIMITERS = "，,。；;！？!?\n：:"
 _DELIMITER_RE = re.compile(f"[{CLAUSE_DELIMITERS}]")
 REQUIREMENT_RE = re.compile(
@@ -81,6 +94,12 @@ class Fact:
     quote: str
     label: str
     indicator: str | None = None
+    # an approximate pair or a range (三四次, 3至5人, 七八十人): its bounds; ``value`` is the lower one
+    low: Decimal | None = None
+    high: Decimal | None = None
+    # the clause the quote is cut from (offsets into the same text as start/end)
+    quote_start: int = 0
+    quote_end: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -89,6 +108,9 @@ class Fact:
             "value": as_json_number(self.value),
             "unit": self.unit,
             "approx": self.approx,
+            "bounds": None
+            if self.low is None or self.high is None
+            else [as_json_number(self.low), as_json_number(self.high)],
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
@@ -124,27 +146,51 @@ def _in_short_quotation(text: str, start: int, end: int) -> bool:
     return closing != -1
 
 
+def _in_junk(junk: list[tuple[int, int]], pos: int) -> bool:
+    k = bisect_left(junk, (pos + 1,)) - 1
+    return any(a <= pos < b for a, b in junk[max(0, k - 3) : k + 1])
+
+
 def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]], clause_start: int) -> bool:
     start, end = m.start("num"), m.end()
     num, unit = m.group("num"), m.group("unit")
-    if any(a <= start < b for a, b in junk):
+    if _in_junk(junk, start):
         return False
     before = text[max(0, start - 1) : start]
     after = text[end : end + 6]
-    if before == "第" or (before and ((before.isascii() and before.isalnum()) or before in ".-·+:/～~—－")):
+    if before == "第" or (before and ((before.isascii() and before.isalnum()) or before in ".-·+:/~—–")):
         return False
-    if after[:1] in {"+", "·", "-"} or (after[:1] in {".", "．"} and after[1:2].isdigit()):
+    if after[:1] in {"+", "·", "-", "~", "—", "–", "至", "到"} or (after[:1] == "." and after[1:2].isdigit()):
+        return False  # the first end of a range or a label (5+N, 3·15)
+    if _in_short_quotation(text, start, end) and not (
+        unit == "%" and N_TIMES_PERCENT_RE.search(text, max(0, start - 4), start)
+    ):
+        return False  # a label in quotation marks (“三项制度”), but “三个100%” states figures
+    if unit == "个" and after[:1].isdigit():
+        return False  # 三个100%: a count of the figures that follow
+    if unit not in PERCENT_UNITS and TIME_SPAN_AFTER.match(after):
         return False
-    if _in_short_quotation(text, start, end):
-        return False
-    if unit not in {"%", "％"} and TIME_SPAN_AFTER.match(after):
-        return False
+    if unit == "年" and not text.endswith("连续", max(0, start - 2), start):
+        return False  # a year is a date; 连续四年 counts years
+    if unit == "天" and re.match(r"(之内|以内|内|后|前|左右)", after):
+        return False  # a time limit, not a count of days
     if REQUIREMENT_RE.search(text[max(clause_start, start - 14) : start]):
         return False
     if not num[0].isdigit():
+        bare = num.lstrip("上")
+        if bare in {"零", "〇"} or unit == "分" or after[:1] == "之":
+            return False  # 零件 (a part), 十分重视 (very), 三分之二 (a fraction)
+        if bare[0] in "百千万亿" and not (
+            m.group("approx") or m.group("above") or APPROX_BEFORE_RE.search(text, max(0, start - 2), start)
+        ):
+            return (
+                False  # 千家万户, 百名法学家: a bare 百/千 counts nothing unless qualified (百余场, 上百人)
+            )
         if num == "一":
             if unit not in {"名", "个"} or before in WORD_BEFORE_ONE:
                 return False
+            if unit == "个" and re.match(r"[\u4e00-\u9fa5]{1,4}的", after):
+                return False  # 一个良好的环境: an article, not a count
         elif before in WORD_BEFORE_ONE:
             return False
         if LABEL_NOUNS.match(after):
@@ -152,16 +198,33 @@ def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]], clause_
     return True
 
 
-def _value(m: re.Match[str]) -> tuple[Decimal, str]:
-    value = parse_number(m.group("num"))
+def _numeral(m: re.Match[str]) -> Numeral:
+    """The figure's value and bounds: a range 3至5 or an approximate pair 三四 keeps both ends."""
+    num = m.group("num")
+    second_group = "num2" if m.group("num2") else "cnum2" if m.group("cnum2") else None
+    if second_group is None:
+        numeral = parse_numeral(num)
+    else:  # the range mark between the two ends is one character
+        numeral = parse_numeral(num[: m.start(second_group) - m.start("num") - 1])
+        upper = parse_numeral(m.group(second_group))
+        if upper.high <= numeral.low:
+            raise ValueError(f"不是范围：{num}")
+        numeral = Numeral(numeral.low, numeral.low, upper.high, True)
     for key in ("mult1", "mult2"):
         if m.group(key):
-            value *= MULTIPLIERS[m.group(key)]
-    unit = m.group("unit").replace("％", "%")
+            numeral = numeral.scaled(MULTIPLIERS[m.group(key)])
+    return numeral
+
+
+def _value(m: re.Match[str]) -> tuple[Numeral, str]:
+    numeral = _numeral(m)
+    unit = m.group("unit")
     if unit in {"万元", "亿元"}:
-        value *= MULTIPLIERS[unit[0]]
+        numeral = numeral.scaled(MULTIPLIERS[unit[0]])
         unit = "元"
-    return value, unit
+    elif unit == "百分点":
+        unit = "个百分点"
+    return numeral, unit
 
 
 def _label(text: str, clause_start: int, start: int, unit: str) -> str:
@@ -170,34 +233,78 @@ def _label(text: str, clause_start: int, start: int, unit: str) -> str:
     return (label or text[clause_start:start]).strip()[-24:] + ("" if unit == "%" else f"（{unit}）")
 
 
+def _figure_matches(text: str):
+    """The figures' matches in order: numerals with a measure word, and shares written in words."""
+    numbered = FIGURE_RE.finditer(text)
+    worded = PERCENT_WORDS_RE.finditer(text) if "分之" in text else iter(())
+    return sorted([*numbered, *worded], key=lambda m: m.start())
+
+
 def extract_facts(text: str, junk: list[tuple[int, int]] | None = None) -> list[Fact]:
-    """Every figure in ``text`` (offsets into ``text``), in order of appearance."""
-    junk = junk or []
+    """Every figure in ``text`` (offsets into ``text``), in order of appearance. A numeral that cannot be
+    read is not a figure; nothing in the text makes this raise."""
+    junk = sorted(junk or [])
     facts: list[Fact] = []
-    for m in FIGURE_RE.finditer(text):
-        clause_start, clause_end = _clause_bounds(text, m.start(), m.end())
+    for m in _figure_matches(text):
+        try:
+            facts += _facts_of(text, m, junk)
+        except (ValueError, ArithmeticError):
+            continue  # not a numeral after all (二一件, 5-3人)
+    return facts
+
+
+def _facts_of(text: str, m: re.Match[str], junk: list[tuple[int, int]]) -> list[Fact]:
+    clause_start, clause_end = _clause_bounds(text, m.start(), m.end())
+    if m.re is PERCENT_WORDS_RE:
+        if _in_junk(junk, m.start()):
+            return []
+        numeral = parse_numeral(m.group("num"))
+        unit = "%" if m.group("per") == "百分之" else "‰"
+    else:
         if not _is_figure(text, m, junk, clause_start):
-            continue
-        value, unit = _value(m)
-        # the approximating word before the number (近/约/逾/超过) is looked up, not matched: a pattern
-        # that opens with an optional group is tried at every position and scans twice as slowly
-        prefix = APPROX_BEFORE_RE.search(text, max(0, m.start() - 2), m.start())
-        start, end = prefix.start() if prefix else m.start(), m.end()
-        approx = bool(prefix or m.group("approx") or m.group("above"))
-        quote = text[clause_start:clause_end].strip()
-        before = text[clause_start:start]
-        names = [""]
-        if unit == "%":
-            if rate_list := RATE_LIST_RE.search(before):
-                names = re.split(r"[、和及与]", rate_list.group(1))
-            elif times := N_TIMES_PERCENT_RE.search(before):
-                names = [""] * int(parse_number(times.group(1)))
-        for name in names:
-            fact = Fact(
-                value, unit, approx, start, end, quote, name or _label(text, clause_start, start, unit)
-            )
-            fact.indicator = map_indicator(fact, name or before, text[end:clause_end])
-            facts.append(fact)
+            return []
+        numeral, unit = _value(m)
+    # the approximating word before the number (近/约/逾/超过) is looked up, not matched: a pattern
+    # that opens with an optional group is tried at every position and scans twice as slowly
+    prefix = APPROX_BEFORE_RE.search(text, max(0, m.start() - 2), m.start())
+    if (
+        prefix
+        and prefix.group() == "上"
+        and not (
+            m.group("num")[0] in "十百千万亿"
+            and not text.endswith(("以上", "线上", "网上", "马上"), 0, m.start())
+        )
+    ):
+        prefix = None  # 上百人 is about a hundred; 线上3场 is online
+    start, end = prefix.start() if prefix else m.start(), m.end()
+    approx = bool(prefix or m.groupdict().get("approx") or m.group("above") or numeral.approx)
+    clause = text[clause_start:clause_end]
+    quote = clause.strip()
+    quote_start = clause_start + len(clause) - len(clause.lstrip())
+    before = text[clause_start:start]
+    names = [""]
+    if unit == "%":
+        if rate_list := RATE_LIST_RE.search(before):
+            names = re.split(r"[、和及与]", rate_list.group(1))
+        elif times := N_TIMES_PERCENT_RE.search(before):
+            names = [""] * min(int(parse_number(times.group(1))), 10)
+    facts = []
+    for name in names:
+        fact = Fact(
+            numeral.value,
+            unit,
+            approx,
+            start,
+            end,
+            quote,
+            name or _label(text, clause_start, start, unit),
+            low=numeral.low if numeral.is_range else None,
+            high=numeral.high if numeral.is_range else None,
+            quote_start=quote_start,
+            quote_end=quote_start + len(quote),
+        )
+        fact.indicator = map_indicator(fact, name or before, text[end:clause_end])
+        facts.append(fact)
     return facts
 
 
@@ -212,18 +319,21 @@ def unit_group(unit: str) -> int | None:
 @cache
 def _candidates(unit: str) -> tuple[Indicator, ...]:
     """The catalogue indicators a figure in ``unit`` can state."""
+    group = unit_group(unit)
     return tuple(
         ind
         for ind in indicators().values()
-        if unit in ind.also_counted_in or unit_group(ind.unit) == unit_group(unit)
+        if unit in ind.also_counted_in or (group is not None and unit_group(ind.unit) == group)
     )
 
 
 @cache
-def _cue_scanner(unit: str) -> tuple[re.Pattern[str], dict[str, Indicator]]:
+def _cue_scanner(unit: str) -> tuple[re.Pattern[str], dict[str, Indicator]] | None:
     """One pattern finding every candidate indicator's cues, overlapping ones included (a lookahead at
     each position), so a figure costs one scan instead of one per indicator."""
     groups = {f"c{k}": ind for k, ind in enumerate(_candidates(unit))}
+    if not groups:
+        return None  # no indicator is counted in this measure word (60学时)
     alternatives = "|".join(f"(?P<{name}>{ind.cues.pattern})" for name, ind in groups.items())
     # every cue starts with one of the Chinese characters written in the cues: other positions are
     # skipped by one character test before the alternatives are tried
@@ -233,7 +343,10 @@ def _cue_scanner(unit: str) -> tuple[re.Pattern[str], dict[str, Indicator]]:
 
 def _cue_hits(unit: str, text: str):
     """(indicator, start, end) of each cue in ``text``."""
-    scanner, groups = _cue_scanner(unit)
+    found = _cue_scanner(unit)
+    if found is None:
+        return
+    scanner, groups = found
     for m in scanner.finditer(text):
         name = m.lastgroup
         if name:

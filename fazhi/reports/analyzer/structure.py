@@ -15,7 +15,7 @@ HEADING_PATTERNS = [
 ]
 SENTENCE_RE = re.compile(r"[^。\n]*[。\n]?")
 HEADING_STARTS = set(CN_NUM + "（(0123456789")
-HEADING_END = re.compile(r"[。；;！？]")
+HEADING_END = re.compile(r"[。；;！？!?]")
 
 # Wording of the five parts of 《法治政府建设与责任落实督察工作规定》第二十五条 (rules: annual_report.part.*)
 PART_CUES = {
@@ -166,9 +166,10 @@ def map_parts(text: str, sections: list[Section]) -> list[dict]:
     ]
 
 
-def find_title(text: str, junk: list[tuple[int, int]]) -> tuple[str | None, int]:
-    """The title: the short lines before the body that call the text a report. Returns (title, end)."""
-    lines: list[tuple[int, str]] = []
+def title_lines(text: str, junk: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans (stripped) of the title's lines: the short lines before the body that call the text a
+    report, or none."""
+    lines: list[tuple[int, int]] = []
     for offset, line in _lines(text):
         if not line.strip() or any(a <= offset < b for a, b in junk):
             if lines:
@@ -181,13 +182,21 @@ def find_title(text: str, junk: list[tuple[int, int]]) -> tuple[str | None, int]
             or "。" in line
         ):
             break
-        lines.append((offset, line.strip()))
+        lead = len(line) - len(line.lstrip())
+        lines.append((offset + lead, offset + len(line.rstrip())))
         if len(lines) == 3:
             break
-    if lines and REPORT_WORDS.search(lines[-1][1]):
-        title = "".join(line for _, line in lines)
-        return re.sub(r"\s+", "", title), lines[-1][0] + len(lines[-1][1])
-    return None, 0
+    if lines and REPORT_WORDS.search(text[lines[-1][0] : lines[-1][1]]):
+        return lines
+    return []
+
+
+def find_title(text: str, junk: list[tuple[int, int]]) -> tuple[str | None, int]:
+    """The title (its lines joined, without spaces) and where it ends; (None, 0) without one."""
+    lines = title_lines(text, junk)
+    if not lines:
+        return None, 0
+    return re.sub(r"\s+", "", "".join(text[a:b] for a, b in lines)), lines[-1][1]
 
 
 def find_year(title: str | None, text: str) -> int | None:

@@ -1,0 +1,195 @@
+"""The analyzer on text it has never seen: no input makes it raise; number forms keep their value."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import cn2an
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fazhi.reports.analyzer import batch
+from fazhi.reports.analyzer.analyze import analyze_text
+from fazhi.reports.analyzer.normalize import fold
+from fazhi.reports.analyzer.numbers import parse_numeral
+
+TITLE = "某县司法局关于2024年度法治政府建设情况的报告\n"
+SEED_SENTENCES = [
+    "全年共调解矛盾纠纷120件，调解成功118件，调解成功率98.3%。",
+    "共收到行政复议案件12件，其中维持5件，撤销4件，驳回3件。",
+    "开展普法活动20场次，发放宣传资料3000余份，受益群众2.8万余人次。",
+    "组织领导干部集体学法4次，述法12人，参考率、合格率均达100%。",
+    "将80个事项整合为20个套餐，事项缩减率75%。",
+    "已判决的54件诉讼案件中有12件败诉，败诉率为22%。",
+]
+
+
+def figures(body: str) -> list[tuple]:
+    text = TITLE + body
+    result = analyze_text(text, "t.txt")
+    for f in result["facts"]:  # offsets stay offsets into the text as read
+        assert text[f["start"] : f["end"]] in f["quote"] and f["quote"] in text, f
+    return [(f["value"], f["unit"], f["approx"], f["bounds"]) for f in result["facts"]]
+
+
+# -- §1: inputs that crashed the analyzer ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "body",
+    [
+        "培训百人。", "开展百余场活动。", "上百人参加。", "投入近亿元。", "送法进入千家万户。",
+        "满意度百分之九十五。",
+        "满意率提高3.2个百分点。", "完成60学时。", "七八十人参加。", "二三十人。", "十五六次。", "三五千份。",
+        "受理٣件。", "万人。", "亿元。", "数件。", "几次。", "二一件。", "5-3人。", "十十件。", "百千件。",
+        "〇五件。", "1,2,3件。", "3..5件。", "百分之。", "百分之百。", "千分之三。", "“”%", "三个一百%。",
+        "上上百人。", "99999999999999999999999999999亿元。", "0.000000000001%。",
+    ],
+)  # fmt: skip
+def test_inputs_that_crashed_give_a_result(body):
+    result = analyze_text(TITLE + body, "t.txt")
+    assert result["file"] == "t.txt" and isinstance(result["facts"], list)
+
+
+NUMERALS = st.one_of(
+    st.integers(0, 10**9).map(str),
+    st.integers(0, 10**8).map(lambda n: cn2an.an2cn(n)),
+    st.text(alphabet="零〇一二两三四五六七八九十百千万亿数几上余多近约", min_size=1, max_size=6),
+    st.decimals(0, 10**6, places=3).map(str),
+)
+UNITS = st.sampled_from(
+    ["件", "人", "人次", "%", "％", "‰", "万元", "个百分点", "学时", "分", "年", "天", "项", "个", "", "余件"]
+)
+NOISE = st.one_of(
+    st.characters(categories=["Nd"]),  # digits of every script
+    st.characters(categories=["P", "S", "Zs", "Cf", "No"]),
+    st.sampled_from(
+        ["\u200b", "\u3000", "，", "．", "—", "-", "至", "~", "“", "”", "\n", "其中", "占比", "率"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(SEED_SENTENCES),
+    st.lists(st.tuples(st.integers(0, 60), NUMERALS, UNITS, NOISE), max_size=6),
+)
+def test_random_numerals_in_real_sentences_never_raise(sentence, inserts):
+    text = sentence
+    for position, numeral, unit, noise in inserts:
+        k = min(position, len(text))
+        text = text[:k] + noise + numeral + unit + text[k:]
+    result = analyze_text(TITLE + text, "t.txt")
+    full = TITLE + text
+    for f in result["facts"]:
+        assert 0 <= f["start"] < f["end"] <= len(full)
+        assert f["quote"] in full
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_never_raises(text):
+    analyze_text(text, "t.txt")
+
+
+# -- §2: number forms keep their value --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("服务群众２．８万人次。", [(28000, "人次", False, None)]),
+        ("结案率95．5％。", [(95.5, "%", False, None)]),
+        ("办理案件1，085件。", [(1085, "件", False, None)]),
+        ("办理案件1 085件。", [(1085, "件", False, None)]),
+        ("办理案件4\u200b8件。", [(48, "件", False, None)]),
+        ("办理案件４８件。", [(48, "件", False, None)]),
+        ("办理案件٤٨件。", [(48, "件", False, None)]),
+        ("开展培训三四次。", [(3, "次", True, [3, 4])]),
+        ("开展培训一两次。", [(1, "次", True, [1, 2])]),
+        ("开展培训数十次。", [(10, "次", True, [10, 90])]),
+        ("开展培训十几次。", [(10, "次", True, [10, 19])]),
+        ("参加七八十人。", [(70, "人", True, [70, 80])]),
+        ("开展十五六次。", [(15, "次", True, [15, 16])]),
+        ("发放三五千份。", [(3000, "份", True, [3000, 5000])]),
+        ("每组3至5人。", [(3, "人", True, [3, 5])]),
+        ("每组3-5人。", [(3, "人", True, [3, 5])]),
+        ("每组三到五人。", [(3, "人", True, [3, 5])]),
+        ("三分之二的案件当场办结。", []),
+        ("领导十分重视。", []),
+        ("零件加工企业。", []),
+        ("走进千家万户。", []),
+        ("实现“三个100%”。", [(100, "%", False, None)] * 3),
+        ("满意度100 %。", [(100, "%", False, None)]),
+        ("差错率0.5‰。", [(0.5, "‰", False, None)]),
+        ("满意度提高5.94百分点。", [(5.94, "个百分点", False, None)]),
+        ("满意度提高3.2个百分点。", [(3.2, "个百分点", False, None)]),
+        ("满意度百分之九十五。", [(95, "%", False, None)]),
+        ("行政审批事项由1296项减至405项。", [(1296, "项", False, None), (405, "项", False, None)]),
+        ("上百人参加。", [(100, "人", True, None)]),
+        ("开展百余场。", [(100, "场", True, None)]),
+        ("投入近亿元。", [(100000000, "元", True, None)]),
+        ("完成60学时。", [(60, "学时", False, None)]),
+        ("创造一个良好的法治环境。", []),
+        ("连续四年获评优秀，2024年开展培训3天。", [(4, "年", False, None), (3, "天", False, None)]),
+        ("线上3场。", [(3, "场", False, None)]),
+    ],
+)
+def test_number_forms(body, expected):
+    assert figures(body) == expected
+
+
+def test_traditional_characters_keep_their_indicator_and_offsets():
+    simplified = analyze_text(TITLE + "全年共调解矛盾纠纷120件，调解成功118件，调解成功率98.3%。", "s.txt")
+    traditional_text = TITLE + "全年共調解矛盾糾紛120件，調解成功118件，調解成功率98.3%。"
+    traditional = analyze_text(traditional_text, "t.txt")
+    assert [f["indicator"] for f in traditional["facts"]] == [f["indicator"] for f in simplified["facts"]]
+    assert all(f["indicator"] for f in traditional["facts"])
+    assert traditional["facts"][1]["quote"] == "調解成功118件"
+
+
+def test_folding_maps_every_character_back():
+    original = "ａ\u200b１ ０８５件，辦結ﬁ…①２\u3000項"
+    folded = fold(original)
+    assert folded.text == "a1085件,办结fi…①2 项"
+    for k, c in enumerate(folded.text):
+        a, b = folded.offsets.span(k, k + 1)
+        assert original[a:b] in {c, "ﬁ"} or fold(original[a:b]).text.strip() == c.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10**12))
+def test_chinese_numerals_read_back(n):
+    assert parse_numeral(cn2an.an2cn(n)).value == n
+    assert parse_numeral(cn2an.an2cn(n).replace("二", "两", 1)).value == n or "二" not in cn2an.an2cn(n)[:1]
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("百", 100),
+        ("一万五", 15000),
+        ("三千五", 3500),
+        ("一万零五", 10005),
+        ("一百零五", 105),
+        ("两万三千", 23000),
+    ],
+)
+def test_colloquial_numerals(numeral, value):
+    assert parse_numeral(numeral).value == Decimal(value)
+
+
+# -- one file's failure is that file's ---------------------------------------------------------------
+def test_a_failing_file_becomes_its_error_and_the_batch_goes_on(tmp_path, monkeypatch):
+    good, bad = tmp_path / "a.txt", tmp_path / "b.txt"
+    good.write_text(TITLE + "办理案件12件。", encoding="utf-8")
+    bad.write_text(TITLE + "办理案件13件。", encoding="utf-8")
+    real = batch.analyze_file
+
+    def flaky(path: Path) -> dict:
+        if path == bad:
+            raise RuntimeError("boom")
+        return real(path)
+
+    monkeypatch.setattr(batch, "analyze_file", flaky)
+    results = list(batch.analyze_files([bad, good, tmp_path / "missing.txt"]))
+    assert [r["file"] for r in results] == [str(bad), str(good), str(tmp_path / "missing.txt")]
+    assert "b.txt" in results[0]["error"] and "RuntimeError" in results[0]["error"]
+    assert results[1]["facts"][0]["value"] == 12
+    assert "文件不存在" in results[2]["error"]
