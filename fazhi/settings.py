@@ -7,6 +7,7 @@ Everything that differs between a laptop and a production server comes from the 
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "fazhi.accounts",
     "fazhi.core",
     "fazhi.org",
     "fazhi.workdays",
@@ -54,17 +59,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fazhi.accounts.middleware.IdleTimeoutMiddleware",
+    "fazhi.accounts.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "fazhi.org.middleware.ScopeMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fazhi.urls"
@@ -108,11 +118,43 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+_PASSWORD_MIN_LENGTH = max(10, int(os.environ.get("FAZHI_PASSWORD_MIN_LENGTH", "10")))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": _PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "fazhi.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "fazhi.accounts.validators.GuessableWordValidator"},
 ]
+
+# Login security (fazhi/accounts). django-axes counts failed logins per account and per address: an
+# account is locked after FAZHI_LOGIN_FAILURES failures, an address after FAZHI_LOGIN_ADDRESS_FAILURES
+# (higher: a township office reaches the server through one NAT address), both for
+# FAZHI_LOGIN_LOCK_MINUTES. Behind a reverse proxy set FAZHI_PROXY_COUNT so the client's address is
+# read from X-Forwarded-For instead of the proxy's.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "fazhi.accounts.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("FAZHI_LOGIN_FAILURES", "5"))
+FAZHI_LOGIN_ADDRESS_FAILURES = int(os.environ.get("FAZHI_LOGIN_ADDRESS_FAILURES", "30"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FAZHI_LOGIN_LOCK_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = False  # failures expire after the lock time; a success must not clear an address
+AXES_LOCKOUT_CALLABLE = "fazhi.accounts.views.lockout"
+AXES_ENABLE_ADMIN = True
+if os.environ.get("FAZHI_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["FAZHI_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# A session ends after FAZHI_IDLE_MINUTES without a request (and at the latest SESSION_COOKIE_AGE
+# after the last activity). OTP_TOTP_ISSUER names the system in the authenticator app.
+FAZHI_IDLE_TIMEOUT = 60 * int(os.environ.get("FAZHI_IDLE_MINUTES", "30"))
+OTP_TOTP_ISSUER = "法治政府建设管理系统"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -141,6 +183,43 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Production profile (README "Operations"). FAZHI_PRODUCTION=1 makes every account still on the demo
+# password (or on one an administrator issued) choose its own at login; FAZHI_HTTPS=1 implies it and
+# turns on the HTTPS settings: redirect to https, HSTS (FAZHI_HSTS_SECONDS, default a year), Secure
+# cookies. Behind a reverse proxy that terminates TLS, FAZHI_PROXY_SSL_HEADER=1 trusts its
+# X-Forwarded-Proto: set it only when the proxy overwrites that header on every request.
+FAZHI_HTTPS = os.environ.get("FAZHI_HTTPS", "") == "1"
+FAZHI_PRODUCTION = FAZHI_HTTPS or os.environ.get("FAZHI_PRODUCTION", "") == "1"
+if FAZHI_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("FAZHI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+if os.environ.get("FAZHI_PROXY_SSL_HEADER", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if origins := os.environ.get("FAZHI_CSRF_TRUSTED_ORIGINS"):
+    CSRF_TRUSTED_ORIGINS = origins.split(",")
+
+# Content-Security-Policy on every response (django-csp): scripts and styles only from this server's
+# own files, no inline script, event handler attribute or style attribute; images also as data: (the
+# QR code of the authenticator, Bootstrap's form icons). Nothing is ever loaded from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("fazhi.accounts.urls")),
     path("org/", include("fazhi.org.urls")),
     path("workdays/", include("fazhi.workdays.urls")),
     path("rules/", include("fazhi.rules.urls")),
@@ -19,3 +20,8 @@ urlpatterns = [
 ]
 
 admin.site.site_header = "法治政府建设管理系统 · 系统管理"
+
+handler400 = "fazhi.core.errors.bad_request"
+handler403 = "fazhi.core.errors.permission_denied"
+handler404 = "fazhi.core.errors.page_not_found"
+handler500 = "fazhi.core.errors.server_error"

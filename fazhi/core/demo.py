@@ -20,6 +20,7 @@ CONTRIBUTORS = [
     "fazhi.org.demo.build",
     "fazhi.decisions.demo.build",
     "fazhi.reports.demo.build",
+    "fazhi.accounts.demo.build",  # last: flags every demo login to change the shared password
 ]
 
 
