@@ -57,8 +57,85 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine = db["ENGINE"].rsplit(".", 1)[-1]
     print(f"法治政府建设管理系统已启动：http://{args.host}:{args.port}/  （数据库：{engine} {db['NAME']}）")
     print("按 Ctrl+C 停止。/ Press Ctrl+C to stop.")
-    serve(application, host=args.host, port=args.port, threads=8, ident="fazhi")
+    worker = _start_worker() if args.with_worker else None
+    try:
+        serve(application, host=args.host, port=args.port, threads=8, ident="fazhi")
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
     return 0
+
+
+def _start_worker():
+    """`fazhi worker` as a child process that ends with the server: stopped when the server stops
+    (Ctrl+C, SIGTERM), and sent SIGTERM by the kernel if the server dies without stopping it (Linux)."""
+    import signal
+    import subprocess
+
+    def die_with_parent() -> None:  # runs in the child before exec
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+
+    def stop(signum, frame):  # SIGTERM to the server: leave serve() so the worker is stopped too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    worker = subprocess.Popen([sys.executable, "-m", "fazhi.cli", "worker"], preexec_fn=die_with_parent)
+    print(f"后台任务进程已启动（进程号 {worker.pid}）。/ background worker started")
+    return worker
+
+
+def _stop_worker(worker) -> None:
+    import subprocess
+
+    if worker.poll() is None:
+        worker.terminate()  # the worker finishes the task it is running, then exits
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+# -- background work --------------------------------------------------------------------------------
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the queued tasks: django-tasks-db's worker on the database queue, or an RQ worker when
+    REDIS_URL is set. Stops on Ctrl+C/SIGTERM after the task it is running."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.REDIS_URL:
+        print("后台任务进程（RQ，Redis 队列）已启动。/ RQ worker started")
+        options = {"job_class": "django_tasks_rq.Job", "burst": args.batch, "verbosity": 1}
+        call_command("rqworker", "default", **options)
+    else:
+        print("后台任务进程（数据库队列）已启动。/ database worker started")
+        call_command(
+            "db_worker",
+            "--no-startup-delay",
+            "--no-reload",
+            *(["--batch"] if args.batch else []),
+            interval=args.interval,
+            verbosity=1,
+        )
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    from fazhi.jobs.console import follow, outcome
+    from fazhi.jobs.models import Job, JobState
+
+    if not Job.objects.filter(pk=args.id).exists():
+        raise BadInput(f"没有编号为{args.id}的后台任务 / no such job")
+    job = follow(args.id, timeout=args.timeout)
+    print(outcome(job))
+    if job.state == JobState.FAILED:
+        return 1
+    return 0 if job.finished else 3
 
 
 # -- demo -------------------------------------------------------------------------------------------
@@ -341,7 +418,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="迁移数据库并启动网页服务 / migrate and serve the web app")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="同时启动后台任务进程（随网页服务停止）/ also run a background worker",
+    )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="运行后台任务进程 / run the background task worker")
+    p.add_argument(
+        "--batch", action="store_true", help="处理完队列中的任务后退出 / exit when the queue is empty"
+    )
+    p.add_argument("--interval", type=float, default=1.0, help="队列为空时的检查间隔（秒）/ poll interval")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("jobs", help="后台任务 / background jobs")
+    jsub = p.add_subparsers(dest="action", required=True)
+    j = jsub.add_parser("wait", help="显示任务进度直到结束 / follow a job until it ends")
+    j.add_argument("id", type=int)
+    j.add_argument("--timeout", type=float, help="最多等待的秒数 / give up after this many seconds")
+    p.set_defaults(func=cmd_jobs)
 
     p = sub.add_parser("demo", help="生成演示县数据 / fill the database with a demo county")
     p.add_argument("--scale", type=int, default=1, help="规模倍数（县的个数）/ number of demo counties")
@@ -439,7 +535,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     _setup_django()
     try:
-        if args.func is not cmd_manage and not (args.func is cmd_analyze and not args.against):
+        # the worker leaves migrations to `fazhi serve` (two processes migrating at once would collide)
+        if args.func not in (cmd_manage, cmd_worker) and not (args.func is cmd_analyze and not args.against):
             _migrate()
         return args.func(args)
     except BadInput as exc:

@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop and a production server comes from the environment:
 ``DATABASE_URL`` (default: an embedded SQLite file under ``FAZHI_DATA_DIR``), ``FAZHI_SECRET_KEY``,
-``FAZHI_DEBUG``, ``FAZHI_ALLOWED_HOSTS``, ``FAZHI_DB_CONN_MAX_AGE`` (seconds, default 60).
+``FAZHI_DEBUG``, ``FAZHI_ALLOWED_HOSTS``, ``FAZHI_DB_CONN_MAX_AGE`` (seconds, default 60), ``REDIS_URL``
+(background tasks on RQ instead of the database queue).
 """
 
 import os
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
     "fazhi.reports",
     "fazhi.registers",
     "fazhi.decisions",
+    "django_tasks",
+    "django_tasks_db",
+    "fazhi.jobs",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +115,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Background work (Django's Tasks framework through the django-tasks backport; fazhi/jobs records each
+# run as a Job with its progress). By default the queue is a table of the project's own database (SQLite
+# and PostgreSQL alike) and `fazhi worker` runs django-tasks-db's worker; with REDIS_URL the queue is RQ
+# on Redis, for deployments with several workers. Tests keep the database queue and run the worker in
+# the test process (fazhi.jobs.testing.run_queued_tasks), so a task goes through the real enqueue,
+# serialisation, claim and run path rather than an immediate backend that would hide such bugs.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3 * 3600}}
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("registers/", include("fazhi.registers.urls")),
     path("decisions/", include("fazhi.decisions.urls")),
     path("indicators/", include("fazhi.indicators.urls")),
+    path("jobs/", include("fazhi.jobs.urls")),
     path("sysadmin/", admin.site.urls),
 ]
 

@@ -29,7 +29,10 @@ class NavSection:
 
 
 SECTIONS: tuple[NavSection, ...] = (
-    NavSection("工作台", (NavItem("首页", "home"), NavItem("指标填报", "indicators:manual"))),
+    NavSection(
+        "工作台",
+        (NavItem("首页", "home"), NavItem("指标填报", "indicators:manual"), NavItem("后台任务", "jobs:list")),
+    ),
     NavSection(
         "依据与期限",
         (NavItem("规则目录", "rules:list"), NavItem("工作日历与期限计算", "workdays:calendar")),
