@@ -22,6 +22,7 @@ from fazhi.workdays.services import work_calendar
 
 from .catalogue import PERIOD_UNITS, Rule, RuleKind, national_rule, national_rules
 from .models import RuleOverride
+from .signals import rules_changed
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,21 @@ def override_save(*, actor: User, override: RuleOverride, unit_ids: list[int]) -
     stamp_actor(override, actor)
     override.save()
     forget_overrides()
-    # open register items whose deadline follows this rule get their new due dates
-    from fazhi.registers.services import refresh_all_deadlines
-
-    transaction.on_commit(refresh_all_deadlines)
+    # open register items whose deadline follows this rule get their new due dates (the registers
+    # listen and queue the refresh; the rules do not know who counts deadlines from them)
+    rules_changed.send(sender=RuleOverride, actor=actor, unit=override.unit)
     return override
+
+
+@transaction.atomic
+def override_delete(*, actor: User, override: RuleOverride, unit_ids: list[int]) -> None:
+    """Remove a local rule value: the national rule (or an override further up) applies again."""
+    if not actor.can_manage:
+        raise PermissionDenied("只有单位管理员或系统管理员可以调整规则。")
+    if override.unit_id not in set(unit_ids):
+        raise PermissionDenied("适用单位不在您有权管理的范围内。")
+    unit = override.unit
+    stamp_actor(override, actor)
+    override.delete()
+    forget_overrides()
+    rules_changed.send(sender=RuleOverride, actor=actor, unit=unit)

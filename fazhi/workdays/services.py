@@ -9,12 +9,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
 from .calendar import DayKind, WorkCalendar, YearSchedule
 from .models import WorkdaySchedule
 from .schedules import package_schedules, parse_schedule, schedule_to_dict
+from .signals import schedules_changed
 
 _CACHE_SECONDS = 30.0
 _cache: tuple[float, dict[int, YearSchedule]] | None = None
@@ -55,18 +57,17 @@ def work_calendar(*, strict: bool = True) -> WorkCalendar:
 
 
 @transaction.atomic
-def schedule_load(schedule: YearSchedule) -> WorkdaySchedule:
-    """Store (or replace) one year's schedule. The acting user is recorded by the history middleware."""
+def schedule_load(schedule: YearSchedule, *, actor: Any = None) -> WorkdaySchedule:
+    """Store (or replace) one year's schedule. The acting user is recorded by the history middleware;
+    ``actor`` is passed on to those listening for ``schedules_changed`` (None: the CLI, the system)."""
     data = schedule_to_dict(schedule)
     row, _ = WorkdaySchedule.objects.update_or_create(
         year=schedule.year,
         defaults={k: v for k, v in data.items() if k != "year"},
     )
     invalidate_cache()
-    # the open deadlines of every register are counted in working days: count them again
-    from fazhi.registers.services import refresh_all_deadlines
-
-    transaction.on_commit(refresh_all_deadlines)
+    # the open deadlines of every register are counted in working days: whoever counts them listens
+    schedules_changed.send(sender=WorkdaySchedule, actor=actor, years=[schedule.year])
     return row
 
 

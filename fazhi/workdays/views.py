@@ -30,7 +30,7 @@ def _year_grid(year: int) -> list[dict]:
 def calendar_page(request):
     years = services.known_years()
     today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
+    year = year_param(request.GET.get("year"), default=today.year, latest=today.year + 1)
     context = {
         "years": years,
         "year": year,
@@ -49,7 +49,7 @@ def load_schedule(request):
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         schedule = form.cleaned_data["schedule"]
-        services.schedule_load(schedule)
+        services.schedule_load(schedule, actor=request.user)
         messages.success(
             request,
             f"已载入{schedule.year}年节假日安排：放假{len(schedule.holidays)}天，调休上班{len(schedule.makeup_workdays)}天。",

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from fazhi.decisions.models import LegalityReview, Opinion, ReviewKind
 from fazhi.decisions.registers import LEGALITY_REVIEWS, review_summary
+from fazhi.jobs.testing import run_queued_tasks
 from fazhi.org.models import UserRole
 from fazhi.org.tests.factories import UserFactory
 from fazhi.registers import services
@@ -93,6 +94,7 @@ def test_a_county_override_changes_open_deadlines(
     )
     with django_capture_on_commit_callbacks(execute=True):
         override_save(actor=admin, override=override, unit_ids=[county["county"].pk])
+    run_queued_tasks()  # the refresh is queued work (fazhi.registers.tasks.refresh_deadlines)
     review.refresh_from_db()
     assert review.due_date == date(2024, 10, 16) and review.due_source == "青山县合法性审查办法第十条"
 
@@ -101,14 +103,17 @@ def test_steps_must_follow_the_workflow_and_fill_their_fields(new_review, office
     review = new_review()
     with pytest.raises(ValidationError, match="不能执行"):
         step(review, "issued", date(2024, 10, 1), office_user, scope, opinion=Opinion.LAWFUL)
+    with pytest.raises(ValidationError) as error:
+        step(review, "accepted", date(2024, 9, 1), office_user, scope)
+    assert "受理日期不能早于送审日期" in str(error.value)
     step(review, "accepted", date(2024, 9, 27), office_user, scope)
     with pytest.raises(ValidationError, match="需要填写：审查结论、审查人员"):
         step(review, "issued", date(2024, 10, 1), office_user, scope)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error:  # a step's field is not changed by an edit
         review = LegalityReview.objects.get(pk=review.pk)
-        review.accepted_on = date(2024, 9, 1)
+        review.accepted_on = date(2024, 9, 30)
         services.item_update(LEGALITY_REVIEWS, review, actor=office_user, scope_ids=scope)
-    assert "受理日期不能早于送审日期" in str(error.value)
+    assert "受理日期只能在办理步骤中填写" in str(error.value)
 
 
 def test_only_editors_within_scope_may_write(county, new_review, office_user, scope):
@@ -149,6 +154,7 @@ def test_a_deadline_in_an_unknown_year_is_flagged_until_its_schedule_is_loaded(
         schedule = {"year": year, "source": "国办发明电", "holidays": holidays, "makeup_workdays": []}
         with django_capture_on_commit_callbacks(execute=True):
             schedule_load(parse_schedule(schedule))
+        run_queued_tasks()
 
     load(2099, ["2099-01-01"])  # years far ahead, so no release of chinese-calendar can know them
     review = new_review(submitted_on=date(2099, 12, 21))
