@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 
 from fazhi.core.downloads import download
 from fazhi.core.forms import year_param
+from fazhi.jobs.services import start
 from fazhi.registers.selectors import item_in_scope, with_due_state
 
-from . import annual, builder
+from . import annual, builder, pdf
 from .analyzer.analyze import analyze_bytes
 from .crosscheck import against_registers
 from .docx_render import render_docx
 from .models import AnnualReport
-from .pdf import PdfUnavailable, docx_to_pdf
 from .registers import ANNUAL_REPORTS
 
 
@@ -131,13 +131,22 @@ def annual_docx(request, pk: int):
 
 
 def annual_pdf(request, pk: int):
+    """Render the PDF as a background Job (LibreOffice takes seconds): a GET offers it, a POST starts it
+    and goes to the Job's page, which links the file when it is ready."""
     report = _annual(request, pk)
-    try:
-        data = docx_to_pdf(render_docx(report), f"report-{report.pk}")
-    except PdfUnavailable as exc:
-        messages.error(request, str(exc))
+    if pdf.libreoffice() is None:
+        messages.error(request, pdf.PDF_UNAVAILABLE)
         return redirect("registers:detail", ANNUAL_REPORTS.key, pk)
-    return download(data, f"{report.title}.pdf")
+    if request.method == "POST":
+        job = start(
+            "fazhi.reports.tasks.render_pdf",
+            actor=request.user,
+            unit=report.unit,
+            title=f"生成 PDF：{report.title}",
+            report_id=report.pk,
+        )
+        return redirect(job)
+    return render(request, "reports/annual_pdf.html", {"report": report})
 
 
 def annual_check(request, pk: int):

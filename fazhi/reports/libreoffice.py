@@ -29,8 +29,11 @@ def convert(data: bytes, suffix: str, target: str, *, what: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / f"document{suffix}"
         source.write_bytes(data)
+        # a profile of its own per conversion: two soffice processes sharing one profile (the user's
+        # default) wait on its lock or exit without converting, which workers running side by side hit
+        profile = f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}"
         result = subprocess.run(
-            [soffice, "--headless", "--convert-to", target, "--outdir", tmp, str(source)],
+            [soffice, profile, "--headless", "--convert-to", target, "--outdir", tmp, str(source)],
             capture_output=True,
             timeout=120,
         )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from fazhi.core.audit import stamp_actor
+from fazhi.jobs.models import Job
+from fazhi.jobs.services import start
 from fazhi.org.models import Unit, User
 
 from .analyzer.analyze import analyze_text
@@ -24,25 +31,39 @@ class Upload:
     data: bytes
 
 
-def analyze_upload(uploads: list[Upload], *, unit: Unit, actor: User, name: str = "") -> AnalysisBatch:
-    """Analyze the uploaded reports and keep them as one batch; any unreadable file rejects the upload."""
+def _check_upload(uploads: list[Upload], actor: User) -> None:
     if not actor.can_edit:
         raise PermissionDenied("只读用户不能上传报告。")
     if not uploads:
         raise ValidationError("请选择至少一份报告文件。")
     if len(uploads) > MAX_FILES:
         raise ValidationError(f"一次最多上传{MAX_FILES}份报告，本次选择了{len(uploads)}份。")
+
+
+def analyze_upload(
+    uploads: list[Upload],
+    *,
+    unit: Unit,
+    actor: User,
+    name: str = "",
+    on_file: Callable[[int, int, str], None] | None = None,
+) -> AnalysisBatch:
+    """Analyze the uploaded reports and keep them as one batch; any unreadable file rejects the upload.
+    ``on_file(done, total, file_name)`` is called after each file is read and analyzed."""
+    _check_upload(uploads, actor)
     errors, analyzed = [], []
-    for upload in uploads:
+    for done, upload in enumerate(uploads, 1):
         if len(upload.data) > MAX_BYTES:  # checked before reading, so a huge file is not parsed
             errors.append(f"{upload.name}：文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB")
-            continue
-        try:
-            text = read_bytes(upload.data, upload.name)
-        except ReadError as exc:
-            errors.append(str(exc))
-            continue
-        analyzed.append((upload, text, analyze_text(text, upload.name)))
+        else:
+            try:
+                text = read_bytes(upload.data, upload.name)
+            except ReadError as exc:
+                errors.append(str(exc))
+            else:
+                analyzed.append((upload, text, analyze_text(text, upload.name)))
+        if on_file is not None:
+            on_file(done, len(uploads), upload.name)
     if errors:
         raise ValidationError([*errors, "以上文件有问题，本次上传未保存任何报告；请修正或移除后重新上传。"])
     with transaction.atomic():
@@ -61,6 +82,35 @@ def analyze_upload(uploads: list[Upload], *, unit: Unit, actor: User, name: str 
             for upload, text, result in analyzed
         )
     return batch
+
+
+def analyze_upload_later(uploads: list[Upload], *, unit: Unit, actor: User, name: str = "") -> Job:
+    """Check the upload now (who, how many), keep the files, and analyze them as a background Job
+    (``tasks.analyze_batch``: the same all-or-nothing ``analyze_upload``, with progress per file)."""
+    _check_upload(uploads, actor)
+    folder = f"jobs/uploads/{uuid.uuid4().hex}"
+    staged: list[list[str]] = []
+    try:
+        for number, upload in enumerate(uploads):
+            suffix = Path(upload.name).suffix.lower()[:10]
+            stored = default_storage.save(f"{folder}/{number}{suffix}", ContentFile(upload.data))
+            staged.append([stored, upload.name])
+        return start(
+            "fazhi.reports.tasks.analyze_batch",
+            actor=actor,
+            unit=unit,
+            title=f"分析{len(uploads)}份报告" + (f"（{name}）" if name else ""),
+            name=name,
+            files=staged,
+        )
+    except BaseException:
+        discard_staged(staged)
+        raise
+
+
+def discard_staged(staged: list[list[str]]) -> None:
+    for stored, _ in staged:
+        default_storage.delete(stored)
 
 
 def _default_name(analyzed: list) -> str:

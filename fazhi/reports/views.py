@@ -28,14 +28,13 @@ def analysis_list(request):
         if form.is_valid():
             uploads = [services.Upload(f.name, f.read()) for f in form.cleaned_data["files"]]
             try:
-                batch = services.analyze_upload(
+                job = services.analyze_upload_later(
                     uploads, unit=request.scope.unit, actor=request.user, name=form.cleaned_data["name"]
                 )
             except ValidationError as exc:
                 apply_validation_errors(form, exc)
-            else:
-                messages.success(request, f"已分析{len(uploads)}份报告。")
-                return redirect("reports:batch_detail", batch.pk)
+            else:  # read and analyzed by the worker; the job page shows the progress, then the batch
+                return redirect(job)
     page = Paginator(selectors.batches_in(request.scope.unit_ids), 30).get_page(request.GET.get("page"))
     return render(request, "reports/analysis_list.html", {"form": form, "page": page})
 
