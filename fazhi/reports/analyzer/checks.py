@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from fazhi.core.formats import plain_number
 from fazhi.indicators.catalogue import indicators
 from fazhi.rules.catalogue import national_rule
 
-from .facts import Fact, between_marks, unit_group
+from .facts import PERCENT_UNITS, Fact, between_marks, unit_group
 from .structure import OPTIONAL_PARTS
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,15 @@ class Check:
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "ok": self.ok, "message": self.message, "facts": self.facts}
+
+
+def _first_at(facts: list[Fact], pos: int, hi: int | None = None) -> int:
+    """The index of the first fact starting at or after ``pos`` (facts are in text order)."""
+    return bisect_left(facts, pos, hi=len(facts) if hi is None else hi, key=_start)
+
+
+def _start(fact: Fact) -> int:
+    return fact.start
 
 
 def _compatible(a: Fact, b: Fact) -> bool:
@@ -88,7 +98,9 @@ def _local_context(text: str, facts: list[Fact], i: int) -> str:
 # -- breakdowns: "…23件，其中A4件，B4件…" ---------------------------------------------------------------
 def _breakdown_parts(text: str, facts: list[Fact], after: int, sentence_end: int) -> list[int]:
     parts: list[int] = []
-    candidates = [i for i, f in enumerate(facts) if after <= f.start < sentence_end and f.unit != "%"]
+    candidates = [
+        i for i in range(_first_at(facts, after), _first_at(facts, sentence_end)) if facts[i].unit != "%"
+    ]
     previous_end = after
     for i in candidates:
         gap = text[previous_end : facts[i].start]
@@ -109,11 +121,15 @@ def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
         parts = _breakdown_parts(text, facts, m.end(), s_end)
         if not parts:
             continue
-        before = [i for i, f in enumerate(facts) if s_start <= f.start < m.start() and f.unit != "%"]
+        before = [
+            i for i in range(_first_at(facts, s_start), _first_at(facts, m.start())) if facts[i].unit != "%"
+        ]
         if not before and not text[s_start : m.start()].strip(" ，,：:\u3000"):
             # "…236起。其中，…": the whole is the last figure of the sentence before, in the same paragraph
             p_start, _ = _paragraph(text, m.start())
-            before = [i for i, f in enumerate(facts) if p_start <= f.start < s_start and f.unit != "%"]
+            before = [
+                i for i in range(_first_at(facts, p_start), _first_at(facts, s_start)) if facts[i].unit != "%"
+            ]
         if before and _compatible(facts[before[-1]], facts[parts[0]]):
             found.append((before[-1], parts))
     for i, fact in enumerate(facts):
@@ -184,7 +200,7 @@ def _catalogue_pair(text: str, facts: list[Fact], r: int) -> tuple[int, int] | N
     if not ind or not ind.numerator or not ind.denominator:
         return None
     p_start, _ = _paragraph(text, facts[r].start)
-    window = [i for i in range(r) if facts[i].start >= p_start]
+    window = range(_first_at(facts, p_start, r), r)
     num = next((i for i in reversed(window) if facts[i].indicator == ind.numerator), None)
     den = next((i for i in reversed(window) if facts[i].indicator == ind.denominator), None)
     return (num, den) if num is not None and den is not None else None
@@ -195,7 +211,7 @@ def _outcome_pair(text: str, facts: list[Fact], r: int, name: str) -> tuple[int,
     if not outcomes:
         return None
     s_start, _ = _sentence(text, facts[r].start)
-    window = [i for i in range(r) if facts[i].start >= s_start and facts[i].unit != "%"]
+    window = [i for i in range(_first_at(facts, s_start, r), r) if facts[i].unit != "%"]
     context = {i: _local_context(text, facts, i) for i in window}
     num = next((i for i in reversed(window) if any(o in context[i] for o in outcomes)), None)
     if num is None:
@@ -219,7 +235,7 @@ def _reduction_pair(text: str, facts: list[Fact], r: int, name: str) -> tuple[in
     if len(subject) < 2:
         return None
     s_start, _ = _sentence(text, facts[r].start)
-    window = [i for i in range(r) if facts[i].start >= s_start and facts[i].unit != "%"]
+    window = [i for i in range(_first_at(facts, s_start, r), r) if facts[i].unit != "%"]
     base = next((i for i in window if text.startswith(subject, facts[i].end)), None)
     if base is None:
         return None
@@ -265,29 +281,57 @@ def _bigrams(label: str) -> set[str]:
     return {label[i : i + 2] for i in range(len(label) - 1)}
 
 
+# How many earlier facts of one kind each label bigram remembers: enough for a report's restatements, and
+# it keeps the check linear in the number of figures however dense the text.
+_RECENT_PER_BIGRAM = 8
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    fewer = min(len(a), len(b))
+    return fewer >= 5 and len(a & b) / fewer >= 0.6
+
+
 def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
-    """A count stated exactly in two sentences with nearly the same words has one value."""
-    groups: dict[tuple, list[int]] = {}
+    """A count stated exactly in two sentences with nearly the same words has one value.
+
+    Only a figure stated twice is compared: where three or more figures share the words (one sentence
+    pattern for every township, every row of a table), they are different things said alike. Earlier
+    figures are found through an index of label bigrams per indicator and unit, so the cost grows with
+    the number of figures, not its square."""
+    postings: dict[tuple, list[int]] = {}
+    words: dict[int, set[str]] = {}
+    neighbours: dict[int, set[int]] = {}
     for i, f in enumerate(facts):
-        if f.unit != "%" and not f.approx:
-            groups.setdefault((f.indicator, f.unit), []).append(i)
-    checks = []
-    for members in groups.values():
-        if len(members) < 2:
+        if f.unit in PERCENT_UNITS or f.approx:
             continue
-        words = {i: _bigrams(facts[i].label) for i in members}
-        sentence = {i: _sentence(text, facts[i].start) for i in members}
-        for n, i in enumerate(members):
-            for j in members[n + 1 :]:
-                shared = len(words[i] & words[j])
-                fewer = min(len(words[i]), len(words[j]))
-                if sentence[i] == sentence[j] or fewer < 5 or shared / fewer < 0.6:
-                    continue
-                a, b = facts[i], facts[j]
-                ok = a.value == b.value
-                verdict = "前后一致" if ok else "前后不一致，请核对是否口径不同"
-                message = f"“{a.quote}”与“{b.quote}”：{_figure(a)}、{_figure(b)}，{verdict}"
-                checks.append(Check("repeated_figure", ok, message, [i, j]))
+        words[i] = _bigrams(f.label)
+        key = (f.indicator, f.unit)
+        candidates: set[int] = set()
+        for gram in words[i]:
+            candidates.update(postings.get((key, gram), ()))
+        for j in candidates:
+            if _similar(words[i], words[j]):
+                neighbours.setdefault(i, set()).add(j)
+                neighbours.setdefault(j, set()).add(i)
+        for gram in words[i]:
+            recent = postings.setdefault((key, gram), [])
+            recent.append(i)
+            if len(recent) > _RECENT_PER_BIGRAM:
+                del recent[0]
+    checks = []
+    for i, similar in neighbours.items():
+        if len(similar) != 1:
+            continue
+        (j,) = similar
+        if j > i or len(neighbours[j]) != 1:
+            continue
+        if _sentence(text, facts[i].start) == _sentence(text, facts[j].start):
+            continue
+        a, b = facts[j], facts[i]
+        ok = a.value == b.value
+        verdict = "前后一致" if ok else "前后不一致，请核对是否口径不同"
+        message = f"“{a.quote}”与“{b.quote}”：{_figure(a)}、{_figure(b)}，{verdict}"
+        checks.append(Check("repeated_figure", ok, message, [j, i]))
     return sorted(checks, key=lambda c: c.facts)
 
 

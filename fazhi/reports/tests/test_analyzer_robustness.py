@@ -193,3 +193,29 @@ def test_a_failing_file_becomes_its_error_and_the_batch_goes_on(tmp_path, monkey
     assert "b.txt" in results[0]["error"] and "RuntimeError" in results[0]["error"]
     assert results[1]["facts"][0]["value"] == 12
     assert "文件不存在" in results[2]["error"]
+
+
+# -- §7: cost grows with the text, not its square ------------------------------------------------------
+def _dense_report(kilobytes: int) -> str:
+    """Sentences of seed patterns with varying figures, as dense in figures as a statistical annex."""
+    parts, size, n = [TITLE], 0, 0
+    while size < kilobytes * 1024:
+        sentence = SEED_SENTENCES[n % len(SEED_SENTENCES)]
+        sentence = sentence.replace("120件", f"{100 + n % 900}件").replace("12件", f"{n % 50 + 1}件")
+        parts.append(sentence + ("\n" if n % 7 == 0 else ""))
+        size += len(sentence.encode())
+        n += 1
+    return "".join(parts)
+
+
+def test_dense_figures_cost_linear_time_and_output():
+    import time
+
+    analyze_text(_dense_report(5), "warm.txt")  # compiled patterns and the catalogue
+    text = _dense_report(100)
+    started = time.perf_counter()
+    result = analyze_text(text, "dense.txt")
+    elapsed = time.perf_counter() - started
+    assert len(result["facts"]) > 3000
+    assert len(result["checks"]) < len(result["facts"])  # no check per pair of figures
+    assert elapsed < 2.0, f"100 KB of dense figures took {elapsed:.1f} s"  # measured 0.2 s
