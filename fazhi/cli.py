@@ -237,38 +237,53 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from fazhi.reports.analyzer.batch import analyze_files, report_files
+    from fazhi.reports.analyzer.batch import analyze_files, default_jobs, report_files
     from fazhi.reports.analyzer.summary import summary_text
-    from fazhi.reports.analyzer.table import comparison_table, write_table
+    from fazhi.reports.analyzer.table import comparison_table, table_source, write_table
 
     paths = [Path(p) for p in args.files]
     if missing := [str(p) for p in paths if not p.exists()]:
         raise BadInput(f"文件不存在：{'、'.join(missing)} / file not found")
     if args.table and Path(args.table).suffix.lower() not in {".csv", ".xlsx"}:
         raise BadInput(f"对照表只能保存为 .csv 或 .xlsx：{args.table} / table must be .csv or .xlsx")
+    if args.jobs is not None and args.jobs < 1:
+        raise BadInput("--jobs 至少为 1 / --jobs must be at least 1")
     files = report_files(paths)
     if not files:
         raise BadInput("所给文件夹中没有 txt、docx、doc、wps、pdf 或 html 报告 / no report files found")
     batch = len(files) > 1
-    results = list(
-        tqdm(analyze_files(files), total=len(files), desc="分析报告", unit="份", disable=not batch or None)
-    )
-    if args.against:
-        against = _against(args.against)
-        for result in results:
-            if "error" not in result:
+    against = _against(args.against) if args.against else None
+    jobs = args.jobs or default_jobs()
+    # Each result is written out as it comes and only a small copy is kept for the table, so memory
+    # stays flat however many files a batch has.
+    kept: list[dict] = []
+    errors: list[str] = []
+    results = analyze_files(files, jobs=jobs if batch else 1)
+    for n, result in enumerate(
+        tqdm(results, total=len(files), desc="分析报告", unit="份", disable=not batch or None)
+    ):
+        if against is not None and "error" not in result:
+            # one report's cross-check failing is that report's note, not the batch's failure
+            try:
                 result["against"] = [d.as_dict() for d in against(result)]
-    if args.json:
-        print(json.dumps(results, ensure_ascii=False, indent=1))
-    else:
-        print("\n\n".join(summary_text(r) for r in results))
+            except Exception as exc:
+                result["against_error"] = f"与台账核对出错（{type(exc).__name__}）"
+        if "error" in result:
+            errors.append(result["error"])
+        if args.json:
+            item = json.dumps(result, ensure_ascii=False, indent=1)
+            print(("[\n" if n == 0 else ",\n") + item, end="", flush=False)
+        else:
+            print(("" if n == 0 else "\n\n") + summary_text(result), end="")
+        if args.table:
+            kept.append(table_source(result))
+    print("\n]" if args.json else "")
     if args.table:
-        header, rows = comparison_table(results)
+        header, rows = comparison_table(kept)
         write_table(Path(args.table), header, rows)
         print(f"对照表已保存：{args.table}（{len(rows)}份报告 × {len(header) - 5}项指标）", file=sys.stderr)
-    errors = [r for r in results if "error" in r]
-    for r in errors:
-        print(f"错误：{r['error']}", file=sys.stderr)
+    for error in errors:
+        print(f"错误：{error}", file=sys.stderr)
     return 2 if errors else 0
 
 
@@ -485,6 +500,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--against",
         metavar="UNIT:YEAR",
         help="与台账核对：单位代码:年度，如 410100:2024 / check against registers",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="同时分析的进程数（默认：本机可用的核数）/ worker processes for a batch (default: all cores)",
     )
     p.set_defaults(func=cmd_analyze)
 

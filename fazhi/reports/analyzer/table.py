@@ -10,6 +10,25 @@ from fazhi.indicators.catalogue import indicators
 FIXED = ["文件", "单位", "层级", "年度", "未通过核对"]
 
 
+def table_source(result: dict) -> dict:
+    """What the comparison table needs of a result (its first figure per indicator, its failed checks):
+    a batch keeps this small copy, not every figure and check of thousands of reports."""
+    if "error" in result:
+        return {"file": result["file"], "error": result["error"]}
+    first: dict[str, dict] = {}
+    for f in result["facts"]:
+        if f["indicator"]:
+            first.setdefault(f["indicator"], {k: f[k] for k in ("indicator", "value", "approx")})
+    return {
+        "file": result["file"],
+        "unit": result["unit"],
+        "level": result["level"],
+        "year": result["year"],
+        "facts": list(first.values()),
+        "checks": [{"ok": False} for c in result["checks"] if not c["ok"]],
+    }
+
+
 def comparison_table(results: list[dict]) -> tuple[list[str], list[list]]:
     """Header and rows. A cell is the indicator's first stated figure ("约" marks an approximate one)."""
     catalogue = indicators()

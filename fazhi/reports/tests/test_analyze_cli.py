@@ -99,3 +99,33 @@ def test_bad_arguments(tmp_path, capsys):
     (tmp_path / "a.txt").write_text(REPORT)
     assert main(["analyze", "--table", str(tmp_path / "t.json"), str(tmp_path / "a.txt")]) == 2
     assert ".csv 或 .xlsx" in capsys.readouterr().err
+
+
+def test_a_batch_in_two_processes_keeps_order_and_survives_a_failing_file(tmp_path, capsys, monkeypatch):
+    from fazhi.reports.analyzer import batch
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"{n}.txt").write_text(REPORT.replace("120件", f"{120 + n}件"), encoding="utf-8")
+    real = batch.analyze_file
+
+    def failing_on_2(path):
+        if path.name == "2.txt":
+            raise RuntimeError("boom")
+        return real(path)
+
+    monkeypatch.setattr(batch, "analyze_file", failing_on_2)  # the forked workers inherit it
+    out_csv = tmp_path / "t.csv"
+    assert main(["analyze", "--json", "--jobs", "2", "--table", str(out_csv), str(folder)]) == 2
+    captured = capsys.readouterr()
+    results = json.loads(captured.out)
+    assert [r["file"].rsplit("/", 1)[-1] for r in results] == [f"{n}.txt" for n in range(5)]
+    assert "2.txt" in results[2]["error"] and "RuntimeError" in results[2]["error"]
+    assert "2.txt" in captured.err
+    disputes = [
+        next(f["value"] for f in r["facts"] if f["unit"] == "件") for r in results if "error" not in r
+    ]
+    assert disputes == [120, 121, 123, 124]
+    rows = list(csv.reader(out_csv.open(encoding="utf-8-sig")))
+    assert len(rows) == 6 and "RuntimeError" in rows[3][4]
