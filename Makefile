@@ -31,10 +31,11 @@ browser:
 			echo "Could not install $(SYSTEM_PACKAGES): the tests that need them will be skipped"; \
 		else echo "Not root: install $(SYSTEM_PACKAGES) to run the browser and rendering tests"; fi; }
 
-## run: set up, fill an empty database with the demo county, and serve http://127.0.0.1:8000
+## run: set up, fill an empty database with the demo county, and serve http://127.0.0.1:8000 with a
+## background worker beside it (imports, PDF, report analysis, recounts; stopped with the server)
 run: setup
 	$(BIN)/fazhi demo --if-empty
-	$(BIN)/fazhi serve
+	$(BIN)/fazhi serve --with-worker
 
 ## test: set up, lint, type-check, and run the suite on SQLite and (when reachable) PostgreSQL
 test: setup browser lint pytest pytest-pg
