@@ -21,6 +21,8 @@ def analyze_batch(job: Job, *, name: str, files: list[list[str]]) -> None:
     as one batch of the Job's unit: all of them are saved, or none (the Job fails with every file's
     problem)."""
     try:
+        if job.unit is None or job.created_by is None:
+            raise JobFailed("报告分析须由某单位的用户发起。")
         uploads = []
         for stored, original in files:
             with default_storage.open(stored, "rb") as f:
