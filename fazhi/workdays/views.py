@@ -30,7 +30,7 @@ def _year_grid(year: int) -> list[dict]:
 def calendar_page(request):
     years = services.known_years()
     today = timezone.localdate()
-    year = year_param(request.GET.get("year"), default=today.year, latest=today.year + 1)
+    year = int(request.GET.get("year") or today.year)
     context = {
         "years": years,
         "year": year,
