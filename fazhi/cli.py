@@ -414,6 +414,38 @@ def _against(spec: str):
     return lambda result: against_registers(result, unit, int(year))
 
 
+# -- backup / restore -------------------------------------------------------------------------------
+def cmd_backup(args: argparse.Namespace) -> int:
+    from fazhi.core.backup import BackupError, backup
+
+    started = time.perf_counter()
+    try:
+        result = backup(Path(args.file))
+    except BackupError as exc:
+        raise BadInput(str(exc)) from exc
+    size = result.path.stat().st_size / 1e6
+    print(
+        f"已备份：{result.path}（{size:.1f} MB，{result.summary}，{time.perf_counter() - started:.1f} 秒）。"
+        "备份文件含密钥，请妥善保管。"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from fazhi.core.backup import BackupError, restore
+
+    try:
+        result = restore(Path(args.file), force=args.force)
+    except BackupError as exc:
+        raise BadInput(str(exc)) from exc
+    _migrate()  # a backup of an older version is brought up to this one
+    print(
+        f"已恢复：{result.path}（{result.summary}，备份时间 {result.manifest.created_at}），"
+        "每张表和每个文件的校验值均与备份一致。请重新启动网页服务。"
+    )
+    return 0
+
+
 # -- manage -----------------------------------------------------------------------------------------
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -541,6 +573,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="输出文件（.docx）")
     p.add_argument("--user", default="admin", help="起草人（记入审计，须能访问该单位；默认 admin）")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("backup", help="备份数据库、上传文件和密钥到一个文件 / back up to one file")
+    p.add_argument("file", help="备份文件（.tar.gz），含密钥，须妥善保管")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="由备份文件恢复（先校验）/ restore a backup (verified)")
+    p.add_argument("file", help="fazhi backup 生成的备份文件")
+    p.add_argument("--force", action="store_true", help="覆盖已有数据的数据库 / overwrite existing data")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("manage", help="Django 管理命令（系统管理员用）/ Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)

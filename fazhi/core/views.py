@@ -47,7 +47,9 @@ def home(request):
     year = year_param(request.GET.get("year"), default=today.year, latest=today.year + 1)
     unit = scope.unit
     figures = dashboard.key_figures(unit, year) if unit else []
-    rank_id = request.GET.get("rank") or next((f.id for f in figures if f.unit == "%"), "legality_reviews")
+    rank_id = request.GET.get("rank")
+    if rank_id not in {f.id for f in figures}:  # missing, or not one of this unit's figures
+        rank_id = next((f.id for f in figures if f.unit == "%"), "legality_reviews")
     ranking = dashboard.ranking(unit, year, rank_id) if unit and rank_id in {f.id for f in figures} else []
     alerts, alert_counts = open_alerts(None if scope.covers_all else scope.unit_ids)
     export = request.GET.get("export")

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from fazhi.core.forms import year_param
 from fazhi.rules.services import effective_rule
 
 from . import services
@@ -30,7 +31,7 @@ def _year_grid(year: int) -> list[dict]:
 def calendar_page(request):
     years = services.known_years()
     today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
+    year = year_param(request.GET.get("year"), default=today.year, latest=today.year + 1)
     context = {
         "years": years,
         "year": year,
