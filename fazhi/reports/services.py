@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from fazhi.core.audit import stamp_actor
+from fazhi.jobs import files
 from fazhi.jobs.models import Job
 from fazhi.jobs.services import start
 from fazhi.org.models import Unit, User
@@ -88,13 +85,10 @@ def analyze_upload_later(uploads: list[Upload], *, unit: Unit, actor: User, name
     """Check the upload now (who, how many), keep the files, and analyze them as a background Job
     (``tasks.analyze_batch``: the same all-or-nothing ``analyze_upload``, with progress per file)."""
     _check_upload(uploads, actor)
-    folder = f"jobs/uploads/{uuid.uuid4().hex}"
     staged: list[list[str]] = []
     try:
-        for number, upload in enumerate(uploads):
-            suffix = Path(upload.name).suffix.lower()[:10]
-            stored = default_storage.save(f"{folder}/{number}{suffix}", ContentFile(upload.data))
-            staged.append([stored, upload.name])
+        for upload in uploads:
+            staged.append([files.stage(upload.data, upload.name), upload.name])
         return start(
             "fazhi.reports.tasks.analyze_batch",
             actor=actor,
@@ -104,13 +98,8 @@ def analyze_upload_later(uploads: list[Upload], *, unit: Unit, actor: User, name
             files=staged,
         )
     except BaseException:
-        discard_staged(staged)
+        files.discard(path for path, _ in staged)
         raise
-
-
-def discard_staged(staged: list[list[str]]) -> None:
-    for stored, _ in staged:
-        default_storage.delete(stored)
 
 
 def _default_name(analyzed: list) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from fazhi.jobs import files as staged
 from fazhi.jobs.models import Job
 from fazhi.jobs.services import JobFailed, finish, job_task, progress
 from fazhi.org.selectors import assert_unit_in_scope, visible_unit_ids
@@ -23,10 +23,7 @@ def analyze_batch(job: Job, *, name: str, files: list[list[str]]) -> None:
     try:
         if job.unit is None or job.created_by is None:
             raise JobFailed("报告分析须由某单位的用户发起。")
-        uploads = []
-        for stored, original in files:
-            with default_storage.open(stored, "rb") as f:
-                uploads.append(services.Upload(original, f.read()))
+        uploads = [services.Upload(original, staged.read(path)) for path, original in files]
         progress(job, 0, len(uploads), "正在读取报告")
         batch = services.analyze_upload(
             uploads,
@@ -36,7 +33,7 @@ def analyze_batch(job: Job, *, name: str, files: list[list[str]]) -> None:
             on_file=lambda done, total, file: progress(job, done, total, f"已分析：{file}"),
         )
     finally:
-        services.discard_staged(files)
+        staged.discard(path for path, _ in files)
     finish(
         job,
         f"已分析{len(uploads)}份报告。",

@@ -210,3 +210,16 @@ def test_the_lower_layers_do_not_import_the_registers(layer):
     assert "fazhi.registers.services" in _imported_modules(
         Path(__file__).parents[2] / "registers" / "tasks.py"
     )
+
+
+def test_staged_files_are_read_from_the_staging_area_only(settings, tmp_path):
+    from fazhi.jobs import files
+
+    settings.MEDIA_ROOT = tmp_path
+    path = files.stage("导入".encode(), "../../台账.XLSX")
+    assert path.startswith("jobs/uploads/") and path.endswith(".xlsx") and ".." not in path
+    assert files.read(path) == "导入".encode()
+    with pytest.raises(ValueError):
+        files.read("secret_key")
+    files.discard([path, "secret_key"])
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
