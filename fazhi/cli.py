@@ -351,12 +351,18 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from fazhi.indicators.engine import compute
     from fazhi.org.models import Unit
 
-    if args.rebuild:
-        from fazhi.indicators import summary
+    if args.rebuild:  # a system job, run here with a progress bar or (--background) by the worker
+        from fazhi.indicators.tasks import rebuild_figures
+        from fazhi.jobs.console import outcome, queue_and_follow, run_with_progress
+        from fazhi.jobs.models import JobState
 
         started = time.perf_counter()
-        rows = summary.rebuild()
-        print(f"已重建各单位年度指标汇总：{rows}行，{time.perf_counter() - started:.1f} 秒")
+        run = queue_and_follow if args.background else run_with_progress
+        job = run(rebuild_figures, actor=None, unit=None, title="重建各单位年度指标汇总")
+        if job.state != JobState.DONE:
+            print(outcome(job), file=sys.stderr)
+            return 1
+        print(f"{job.message}（{time.perf_counter() - started:.1f} 秒）")
         if not args.unit:
             return 0
     if not args.unit or not args.year:
@@ -564,6 +570,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--rebuild",
         action="store_true",
         help="由台账重建各单位年度汇总（批量写入数据库后）/ rebuild kept figures",
+    )
+    p.add_argument(
+        "--background",
+        action="store_true",
+        help="与 --rebuild 同用：交给后台任务进程并显示进度 / queue the rebuild for the worker and follow it",
     )
     p.set_defaults(func=cmd_indicators)
 

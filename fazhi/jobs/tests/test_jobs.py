@@ -223,3 +223,11 @@ def test_staged_files_are_read_from_the_staging_area_only(settings, tmp_path):
         files.read("secret_key")
     files.discard([path, "secret_key"])
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_command_runs_its_task_here_with_a_progress_bar(county, capsys):
+    assert main(["indicators", "--rebuild"]) == 0
+    job = Job.objects.get(kind="fazhi.indicators.tasks.rebuild_figures")
+    assert job.state == JobState.DONE and job.unit is None and job.created_by is None
+    out, err = capsys.readouterr()
+    assert "已重建各单位年度指标汇总" in out and "重建各单位年度指标汇总: 100%" in err
