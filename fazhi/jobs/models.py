@@ -4,9 +4,12 @@ The task backend (django-tasks: the database queue or RQ) keeps its own record o
 part a person reads, in Chinese, with the progress the task body reports and a link to what it produced.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -18,6 +21,8 @@ class JobState(models.TextChoices):
 
 
 FINISHED_STATES = (JobState.DONE, JobState.FAILED)
+# a running job with no progress for this long probably lost its worker (killed, machine restarted)
+STALLED_AFTER = timedelta(minutes=10)
 
 
 def _result_path(job: "Job", filename: str) -> str:
@@ -76,6 +81,10 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in FINISHED_STATES
+
+    @property
+    def stalled(self) -> bool:
+        return self.state == JobState.RUNNING and timezone.now() - self.updated_at > STALLED_AFTER
 
     @property
     def percent(self) -> int | None:

@@ -231,3 +231,17 @@ def test_a_command_runs_its_task_here_with_a_progress_bar(county, capsys):
     assert job.state == JobState.DONE and job.unit is None and job.created_by is None
     out, err = capsys.readouterr()
     assert "已重建各单位年度指标汇总" in out and "重建各单位年度指标汇总: 100%" in err
+
+
+def test_a_job_without_progress_for_long_is_flagged(client, county, clerk):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = Job.objects.create(kind="x", title="卡住的任务", unit=county["changgang"], created_by=clerk)
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    client.force_login(clerk)
+    partial = client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
+    assert "超过10分钟没有新的进展" in partial and "hx-trigger" in partial
