@@ -228,15 +228,19 @@ def _documents(
 
 def _decisions(ctx, unit: Unit, reviews: list[LegalityReview], today: date, steps: _Steps):
     usable = [r for r in reviews if r.kind == ReviewKind.MAJOR_DECISION and r.opinion_on]
-    items, pending = [], []
+    items, pending, titles = [], [], set()
     for review in usable[: 4 * len(ctx.years)]:
         name, category = ctx.rng.choice(DECISIONS)
         listed = date(review.submitted_on.year, 1, 15)
         comment_from = max(listed, review.submitted_on - timedelta(days=50))
+        title = f"{unit.short_name or unit.name}{name}"
+        while (listed.year, title) in titles:  # one 目录 lists a matter once
+            title += "（续）"
+        titles.add((listed.year, title))
         decision = MajorDecision(
             unit=unit,
             year=listed.year,
-            title=f"{unit.short_name or unit.name}{name}",
+            title=title,
             category=category,
             undertaker=review.submitter,
             listed_on=listed,

@@ -12,7 +12,16 @@ from fazhi.rules.services import deadline, effective_rule
 from fazhi.workdays.calendar import add_months
 from fazhi.workdays.services import work_calendar
 
-from .models import CleanupResult, Opinion
+from .models import (
+    AgreementStatus,
+    CleanupResult,
+    DecisionStatus,
+    DelegationStatus,
+    DocumentStatus,
+    Opinion,
+    PowerStatus,
+    ReviewStatus,
+)
 
 
 def _require_passed_review(review, on: date, what: str) -> None:
@@ -30,19 +39,15 @@ def _require_passed_review(review, on: date, what: str) -> None:
 # -- 合法性审查 ---------------------------------------------------------------------------------------
 def _resume_review(review, on: date) -> None:
     """Working days spent supplementing materials do not count toward the review period."""
-    if review.returned_on and on >= review.returned_on:
+    if review.returned_on and on < review.returned_on:
+        raise ValidationError({"resumed_on": "补齐材料日期不能早于退回补充材料日期。"})
+    if review.returned_on:
         calendar = work_calendar(strict=False)
         review.paused_workdays += calendar.workdays_between(review.returned_on, on)
 
 
 REVIEW_WORKFLOW = Workflow(
-    states={
-        "submitted": "已送审",
-        "accepted": "审查中",
-        "returned": "退回补充材料",
-        "issued": "已出具意见",
-        "withdrawn": "已撤回",
-    },
+    states=dict(ReviewStatus.choices),
     initial="submitted",
     steps={
         "submitted": (
@@ -55,7 +60,13 @@ REVIEW_WORKFLOW = Workflow(
             Step("withdrawn", "撤回"),
         ),
         "returned": (
-            Step("accepted", "材料补齐，继续审查", date_field="resumed_on", effect=_resume_review),
+            Step(
+                "accepted",
+                "材料补齐，继续审查",
+                date_field="resumed_on",
+                effect=_resume_review,
+                sets=("paused_workdays",),
+            ),
             Step("withdrawn", "撤回"),
         ),
     },
@@ -87,16 +98,7 @@ def _decide(decision, on: date) -> None:
 
 
 DECISION_WORKFLOW = Workflow(
-    states={
-        "listed": "已列入目录",
-        "consulting": "公众参与",
-        "reviewing": "合法性审查",
-        "decided": "已集体讨论决定",
-        "published": "已公布",
-        "evaluated": "已后评估",
-        "archived": "已归档",
-        "withdrawn": "已调出目录",
-    },
+    states=dict(DecisionStatus.choices),
     initial="listed",
     steps={
         "listed": (
@@ -108,6 +110,8 @@ DECISION_WORKFLOW = Workflow(
             Step("withdrawn", "调出目录"),
         ),
         "reviewing": (
+            Step("reviewing", "重新送合法性审查", requires=("review",)),
+            Step("withdrawn", "调出目录"),
             Step(
                 "decided",
                 "集体讨论决定",
@@ -140,6 +144,9 @@ def _publish_document(document, on: date) -> None:
         document.valid_until = add_months(on, 12 * years)
 
 
+CLEANUP_FIELDS = ("cleanup_result", "cleanup_on")
+
+
 def _cleanup(result: CleanupResult):
     def effect(document, on: date) -> None:
         document.cleanup_result = result
@@ -149,17 +156,7 @@ def _cleanup(result: CleanupResult):
 
 
 NORMATIVE_WORKFLOW = Workflow(
-    states={
-        "drafting": "起草中",
-        "reviewing": "合法性审核中",
-        "approved": "已集体审议",
-        "published": "已公布待备案",
-        "filed": "已备案（有效）",
-        "amended": "已修改（被替代）",
-        "repealed": "已废止",
-        "expired": "已失效",
-        "abandoned": "已终止制定",
-    },
+    states=dict(DocumentStatus.choices),
     initial="drafting",
     steps={
         "drafting": (
@@ -174,6 +171,7 @@ NORMATIVE_WORKFLOW = Workflow(
                 requires=("meeting",),
                 effect=_approve_document,
             ),
+            Step("reviewing", "重新送合法性审核", requires=("review",)),
             Step("abandoned", "终止制定"),
         ),
         "approved": (
@@ -187,9 +185,9 @@ NORMATIVE_WORKFLOW = Workflow(
         ),
         "published": (Step("filed", "报送备案", date_field="filed_on", requires=("filed_to",)),),
         "filed": (
-            Step("filed", "清理：保留", effect=_cleanup(CleanupResult.KEEP)),
-            Step("amended", "清理：修改", effect=_cleanup(CleanupResult.AMEND)),
-            Step("repealed", "清理：废止", effect=_cleanup(CleanupResult.REPEAL)),
+            Step("filed", "清理：保留", effect=_cleanup(CleanupResult.KEEP), sets=CLEANUP_FIELDS),
+            Step("amended", "清理：修改", effect=_cleanup(CleanupResult.AMEND), sets=CLEANUP_FIELDS),
+            Step("repealed", "清理：废止", effect=_cleanup(CleanupResult.REPEAL), sets=CLEANUP_FIELDS),
             Step("expired", "有效期届满失效"),
         ),
     },
@@ -203,17 +201,14 @@ def _sign(agreement, on: date) -> None:
 
 
 AGREEMENT_WORKFLOW = Workflow(
-    states={
-        "drafting": "起草中",
-        "reviewing": "合法性审查中",
-        "performing": "已签订履行中",
-        "completed": "履行完毕",
-        "terminated": "已终止",
-    },
+    states=dict(AgreementStatus.choices),
     initial="drafting",
     steps={
         "drafting": (Step("reviewing", "送合法性审查", requires=("review",)),),
-        "reviewing": (Step("performing", "签订", date_field="signed_on", effect=_sign),),
+        "reviewing": (
+            Step("performing", "签订", date_field="signed_on", effect=_sign),
+            Step("reviewing", "重新送合法性审查", requires=("review",)),
+        ),
         "performing": (
             Step("completed", "履行完毕", date_field="closed_on"),
             Step("terminated", "终止", date_field="closed_on"),
@@ -225,14 +220,14 @@ AGREEMENT_WORKFLOW = Workflow(
 
 # -- 权责清单 and 赋权承接 -----------------------------------------------------------------------------
 POWER_WORKFLOW = Workflow(
-    states={"listed": "在清单内", "removed": "已取消"},
+    states=dict(PowerStatus.choices),
     initial="listed",
     steps={"listed": (Step("removed", "取消事项", date_field="removed_on", requires=("removal_reason",)),)},
     closed=frozenset({"listed", "removed"}),  # nothing is pending on a list item
 )
 
 DELEGATION_WORKFLOW = Workflow(
-    states={"pending": "待承接", "taken": "已承接", "declined": "暂缓或退回"},
+    states=dict(DelegationStatus.choices),
     initial="pending",
     steps={
         "pending": (

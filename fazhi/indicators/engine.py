@@ -11,19 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import TypeVar
-
-from django.db.models import Count as CountAgg
-from django.db.models import Q
-from django.db.models import Sum as SumAgg
 
 from fazhi.org.models import Unit
 
 from . import summary
 from .catalogue import indicators
-from .formulas import DEFINITIONS, InForce, Part, Ratio, Total
+from .counting import per_unit
+from .formulas import DEFINITIONS, Part, Ratio
 from .models import ManualValue
 from .values import IndicatorValue, rate
 
@@ -53,26 +49,6 @@ def subtree(root: Unit) -> Subtree:
     return Subtree(ids, parent_of, covers_all=children[None] == [root.pk])
 
 
-def _condition(part: Part, year: int) -> Q:
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    if isinstance(part, InForce):
-        ended = Q(**{f"{part.end_field}__isnull": True}) | Q(**{f"{part.end_field}__gt": end})
-        return Q(**{f"{part.start_field}__lte": end}) & ended & part.where
-    return Q(**{f"{part.date_field}__gte": start, f"{part.date_field}__lte": end}) & part.where
-
-
-def _reach(parts: list[Part], year: int) -> Q:
-    """Rows that any of ``parts`` can count, so an index on the date fields narrows the scan to the year."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    reach = Q(pk__in=[])
-    for part in parts:
-        if isinstance(part, InForce):
-            reach |= Q(**{f"{part.start_field}__lte": end})
-        else:
-            reach |= Q(**{f"{part.date_field}__gte": start, f"{part.date_field}__lte": end})
-    return reach
-
-
 def _owners(tree: Subtree, wanted: list[int]) -> dict[int, tuple[int, ...]]:
     """For each unit of the tree, the wanted units at or above it (whose figures its rows count in)."""
     wanted_set, owners = set(wanted), {}
@@ -83,57 +59,32 @@ def _owners(tree: Subtree, wanted: list[int]) -> dict[int, tuple[int, ...]]:
     return owners
 
 
-def per_unit(parts: list[Part], year: int, unit_ids: list[int] | None = None) -> dict[Part, dict[int, int]]:
-    """Each part's figure for each unit's own rows (``unit_ids=None``: every unit), one GROUP BY unit
-    query per register table."""
-    by_model: dict[type, list[Part]] = defaultdict(list)
-    for part in dict.fromkeys(parts):
-        by_model[part.model].append(part)
-    result: dict[Part, dict[int, int]] = {}
-    for model, model_parts in by_model.items():
-        aggregates = {}
-        for i, part in enumerate(model_parts):
-            condition = _condition(part, year)
-            if isinstance(part, Total):
-                aggregates[f"p{i}"] = SumAgg(part.column, filter=condition)
-            else:
-                aggregates[f"p{i}"] = CountAgg("pk", filter=condition)
-        rows = model._default_manager.filter(_reach(model_parts, year))
-        if unit_ids is not None:
-            rows = rows.filter(unit_id__in=unit_ids)
-        sums: list[dict[int, int]] = [{} for _ in model_parts]
-        for row in rows.order_by().values_list("unit_id").annotate(**aggregates):
-            for i, value in enumerate(row[1:]):
-                if value:
-                    sums[i][row[0]] = value
-        for i, part in enumerate(model_parts):
-            result[part] = sums[i]
-    return result
-
-
 def _totals(
-    parts: list[Part], tree: Callable[[], Subtree], wanted: list[int], year: int
+    wanted_keys: dict[str, Part], tree: Callable[[], Subtree], wanted: list[int], year: int
 ) -> dict[str, dict[int, int]]:
-    """Each part's figure (by its key) for each wanted unit, rolled up: each unit's own figures are added
-    to the wanted units at or above it. Read from the kept per-unit figures where they are kept."""
-    from . import summary
-
-    keys = summary.part_keys()
-    if year in summary.kept_years() and summary.is_ready():
-        rows = summary.totals(year, wanted)
-        wanted_keys = {keys[part] for part in parts}
-        result: dict[str, dict[int, int]] = {key: {} for key in wanted_keys}
-        for pk, values in rows.items():
-            for key, value in values.items():
-                if key in result:
-                    result[key][pk] = value
-        return result
-    owners = _owners(tree(), wanted)
-    totals: dict[str, dict[int, int]] = {}
-    whole = tree()
-    for part, own in per_unit(parts, year, None if whole.covers_all else whole.ids).items():
-        totals[keys[part]] = _roll(own, owners)
-    return totals
+    """Each key's figure for each wanted unit, rolled up: each unit's own figures are added to the
+    wanted units at or above it. Read from the kept per-unit figures where they are kept and current;
+    counted from the registers otherwise (a stale figure is never used)."""
+    result: dict[str, dict[int, int]] = {}
+    scan = dict(wanted_keys)
+    if year in summary.kept_years():
+        stale = summary.stale_ids()
+        kept = {k: p for k, p in wanted_keys.items() if k.split("/")[0] not in stale}
+        if kept:
+            rows = summary.totals(year, wanted)
+            result = {key: {} for key in kept}
+            for pk, values in rows.items():
+                for key, value in values.items():
+                    if key in result:
+                        result[key][pk] = value
+            scan = {k: p for k, p in wanted_keys.items() if k not in kept}
+    if scan:
+        owners = _owners(tree(), wanted)
+        whole = tree()
+        counted = per_unit(list(scan.values()), year, None if whole.covers_all else whole.ids)
+        for key, part in scan.items():
+            result[key] = _roll(counted[part], owners)
+    return result
 
 
 def compute(
@@ -156,11 +107,8 @@ def compute(
     catalogue = indicators()
     wanted = list(ids) if ids is not None else list(catalogue)
     defined = [DEFINITIONS[i] for i in wanted if i in DEFINITIONS]
-    totals = _totals([part for d in defined for part in d.parts()], tree, wanted_units, year)
-    keys = summary.part_keys()
-
-    def key_totals(parts_: tuple[Part, ...]) -> list[dict[int, int]]:  # parts hashed once, not per unit
-        return [totals[keys[p]] for p in parts_]
+    keyed = {d.id: summary.definition_parts(d) for d in defined}
+    totals = _totals({k: p for parts in keyed.values() for k, p in parts}, tree, wanted_units, year)
 
     def total(columns: list[dict[int, int]], pk: int) -> int:
         return sum(column.get(pk, 0) for column in columns)
@@ -169,11 +117,12 @@ def compute(
     for definition in defined:
         unit = catalogue[definition.id].unit
         if isinstance(definition.formula, Ratio):
-            nums, dens = key_totals(definition.formula.numerator), key_totals(definition.formula.denominator)
+            nums = [totals[k] for k, _ in keyed[definition.id] if "/num" in k]
+            dens = [totals[k] for k, _ in keyed[definition.id] if "/den" in k]
             for pk in wanted_units:
                 result[pk][definition.id] = rate(total(nums, pk), total(dens, pk))
         else:
-            [column] = key_totals((definition.formula,))
+            [column] = [totals[k] for k, _ in keyed[definition.id]]
             for pk in wanted_units:
                 result[pk][definition.id] = IndicatorValue(Decimal(column.get(pk, 0)), unit)
     manual_ids = [i for i in wanted if i not in DEFINITIONS]

@@ -40,6 +40,8 @@ class DataVersion(models.Model):
 
     counter = models.PositiveBigIntegerField(default=0)
     figures_ready = models.BooleanField(default=False)  # UnitFigures has been built and is kept up to date
+    # {indicator id: fingerprint of its definition} as of the last rebuild: a changed one is stale
+    figures_fingerprint = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = "数据版本"

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 
 from fazhi.core.audit import stamp_actor
@@ -32,14 +32,18 @@ def _bump() -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
 
 
-def data_changed(unit_ids: Iterable[int] = ()) -> None:
-    """Call after register rows of ``unit_ids`` changed: once committed, their kept figures (and those of
-    the units above them) are brought up to date and cached figures are recomputed on their next use."""
-    changed = set(unit_ids)
+def data_changed(
+    model: type[models.Model] | None = None, unit_ids: Iterable[int] = (), years: Iterable[int] = ()
+) -> None:
+    """Call after rows of register ``model`` owned by ``unit_ids`` changed in ``years``: once committed,
+    those units' kept figures of that table (and the totals of the units above them) are brought up to
+    date, and cached figures are recomputed on their next use. Without a model only the cache goes (a
+    figure entered by hand)."""
+    changed, touched = set(unit_ids), set(years)
 
     def apply() -> None:
-        if changed and summary.is_ready():
-            summary.refresh(changed)
+        if model is not None and changed and touched and summary.is_ready():
+            summary.refresh(model, changed, touched)
         _bump()
 
     transaction.on_commit(apply)

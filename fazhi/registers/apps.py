@@ -10,6 +10,7 @@ class RegistersConfig(AppConfig):
         from fazhi.rules.signals import rules_changed
         from fazhi.workdays.signals import schedules_changed
 
+        from . import checks  # noqa: F401  (registers the start-up checks of every declaration)
         from .tasks import queue_deadline_refresh
 
         rules_changed.connect(queue_deadline_refresh, dispatch_uid="registers.refresh_deadlines.rules")

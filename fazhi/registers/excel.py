@@ -1,68 +1,87 @@
 """Excel for every register: a template to fill in, an all-or-nothing import with a row-by-row Chinese
-error report, and an export of a filtered list. Columns come from the register's declaration."""
+error report, and an export of a filtered list. Columns come from the register's declaration; a
+register with child rows gets a second sheet keyed by the item's natural key.
+
+The import checks each row through the same service as the forms (``services.prepare_new``: the same
+validation, the same messages, the workflow's steps replayed for a record given in a later state), with
+every lookup read once per file, then writes all rows in bulk inside one transaction."""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from simple_history.utils import bulk_create_with_history
 
-from fazhi.indicators.services import data_changed
+from fazhi.core.xlsx import as_text_cell
 from fazhi.org.models import Person, Unit, User
 
+from . import services
 from .deadlines import due_state, soon_limit, today
-from .services import item_create
-from .spec import Column, Register, register_for
+from .models import StatusChange
+from .present import display
+from .spec import Child, Column, Register, register_for
 
-MAX_IMPORT_ROWS = 20000
+MAX_IMPORT_ROWS = 100_000
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 EXPORT_ONLY = ("期限事项", "期满日", "期限状态")  # computed columns of an export, ignored on import
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 TRUE_WORDS, FALSE_WORDS = {"是", "有", "true", "1", "√"}, {"否", "无", "false", "0", ""}
+LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
+REQUIRED = "必填，不能为空"
 
 
 class ImportFailed(ValidationError):
     """The file was not imported; ``messages`` lists every problem by row and column."""
 
 
-def _field(spec: Register, column: Column) -> models.Field:
-    return spec.model._meta.get_field(column.field)
+def _field(model: type[models.Model], column: Column) -> Any:
+    return model._meta.get_field(column.field)
 
 
-def header(spec: Register, column: Column) -> str:
+def header(spec: Register, column: Column, model: type[models.Model] | None = None) -> str:
     if column.header:
         return column.header
-    return str(_field(spec, column).verbose_name)
+    return str(_field(model or spec.model, column).verbose_name)
 
 
-def _choices(spec: Register, column: Column) -> list[tuple[str, str]]:
-    if column.field == "status":
+def _choices(
+    spec: Register, column: Column, model: type[models.Model] | None = None
+) -> list[tuple[str, str]]:
+    if column.field == "status" and model is None:
         return spec.workflow.choices
-    return [(str(k), str(v)) for k, v in (_field(spec, column).choices or [])]
+    return [(str(k), str(v)) for k, v in (_field(model or spec.model, column).choices or [])]
 
 
-def _hint(spec: Register, column: Column) -> str:
-    field = _field(spec, column)
-    if choices := _choices(spec, column):
+def _hint(spec: Register, column: Column, model: type[models.Model] | None = None) -> str:
+    field = _field(model or spec.model, column)
+    if choices := _choices(spec, column, model):
         return "从下拉列表选择：" + "、".join(label for _, label in choices)
     if isinstance(field, models.DateField):
         return "日期，如 2024-03-01 或 2024年3月1日"
     if isinstance(field, models.BooleanField):
         return "是 / 否"
+    if field.many_to_many:
+        return "人员姓名，多人用“、”分隔（须在您的权限范围内）"
     if isinstance(field, models.ForeignKey):
         if field.related_model is Unit:
             return "单位名称或代码（须在您的权限范围内）"
         if field.related_model is Person:
             return "人员姓名（所属单位内在岗人员）"
+        if field.related_model is spec.model:
+            return f"所属{spec.item_label}的{header(spec, Column(spec.natural_key[0]))}"
         related = register_for(field.related_model)
         return f"{related.item_label}的{header(related, Column(related.natural_key[0]))}"
     if isinstance(field, models.IntegerField | models.DecimalField):
@@ -71,91 +90,126 @@ def _hint(spec: Register, column: Column) -> str:
 
 
 # -- template and export --------------------------------------------------------------------------
-def _workbook(spec: Register, columns: list[Column], headers: list[str]) -> tuple[Workbook, object]:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = spec.item_label[:31]
+def _sheet(book: Workbook, title: str, headers: list[str], required: list[bool], first: bool = False):
+    sheet = book.active if first else book.create_sheet()
+    sheet.title = title[:31]
     sheet.append(headers)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F3D6D6")
     for i, cell in enumerate(sheet[1]):
         cell.font = bold
-        if i < len(columns) and columns[i].required:
+        if i < len(required) and required[i]:
             cell.fill = fill
         sheet.column_dimensions[get_column_letter(i + 1)].width = max(12, len(headers[i]) * 2 + 2)
     sheet.freeze_panes = "A2"
-    return book, sheet
+    return sheet
+
+
+def _child_columns(spec: Register, child: Child) -> list[Column]:
+    """A child sheet: the item's natural key first, then the child's own columns."""
+    return [Column(child.fk, header=header(spec, Column(spec.natural_key[0])), required=True), *child.columns]
 
 
 def template_bytes(spec: Register) -> bytes:
-    """An empty sheet with the register's columns, drop-down lists for choices, and a sheet of notes."""
-    columns = [c for c in spec.columns if c.importable]
-    book, sheet = _workbook(spec, columns, [header(spec, c) for c in columns])
-    options = book.create_sheet("选项")
+    """Empty sheets with the register's columns, drop-down lists for choices, and a sheet of notes."""
+    book = Workbook()
+    options = None
+    notes_rows: list[list[str]] = []
+    sheets = [(spec.item_label, spec.model, list(spec.import_columns))]
+    sheets += [(child.label, child.model, _child_columns(spec, child)) for child in spec.children]
+    for n, (title, model, columns) in enumerate(sheets):
+        is_item = model is spec.model
+        heads = [header(spec, c, None if is_item else model) for c in columns]
+        sheet = _sheet(book, title, heads, [c.required for c in columns], first=n == 0)
+        if options is None:
+            options = book.create_sheet("选项")
+        for i, column in enumerate(columns, start=1):
+            if not is_item and column.field == child_fk(model, spec):
+                notes_rows.append(
+                    [f"{title}·{heads[i - 1]}", "必填", f"所属{spec.item_label}的{heads[i - 1]}"]
+                )
+                continue
+            hint = _hint(spec, column, None if is_item else model)
+            notes_rows.append([f"{title}·{heads[i - 1]}" if not is_item else heads[i - 1],
+                               "必填" if column.required else "", hint])  # fmt: skip
+            if choices := _choices(spec, column, None if is_item else model):
+                # the item sheet's options sit in its own column letters; a child sheet's further right
+                letter, target = get_column_letter(n * 60 + i), get_column_letter(i)
+                for row, (_, label) in enumerate(choices, start=1):
+                    options[f"{letter}{row}"] = label
+                validation = DataValidation(
+                    type="list", formula1=f"=选项!${letter}$1:${letter}${len(choices)}", allow_blank=True
+                )
+                validation.error = "请从下拉列表中选择"
+                sheet.add_data_validation(validation)
+                validation.add(f"{target}2:{target}{MAX_IMPORT_ROWS + 1}")
     notes = book.create_sheet("填写说明")
     notes.append(["列", "是否必填", "填写要求"])
-    for i, column in enumerate(columns, start=1):
-        notes.append([header(spec, column), "必填" if column.required else "", _hint(spec, column)])
-        if choices := _choices(spec, column):
-            letter = get_column_letter(i)
-            for row, (_, label) in enumerate(choices, start=1):
-                options[f"{letter}{row}"] = label
-            validation = DataValidation(
-                type="list", formula1=f"=选项!${letter}$1:${letter}${len(choices)}", allow_blank=True
-            )
-            validation.error = "请从下拉列表中选择"
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}{MAX_IMPORT_ROWS + 1}")
+    for row in notes_rows:
+        notes.append(row)
     notes.append([])
     notes.append(["说明", "", "红色表头为必填列；整张表全部无误才会导入，有任何错误都不会导入任何一行。"])
-    options.sheet_state = "hidden"
+    notes.append(
+        ["状态", "", "填写已办理到的状态时，须同时填写经过的各步骤的日期等内容，系统按办理步骤逐一核对。"]
+    )
+    if options is not None:
+        options.sheet_state = "hidden"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def display(spec: Register, item, field_name: str):
-    """A field's value as a person reads it: labels for choices, names for units and people."""
-    if field_name == "status":
-        return spec.workflow.label(item.status)
-    field = spec.model._meta.get_field(field_name)
-    if field.choices:
-        return getattr(item, f"get_{field_name}_display")()
-    value = getattr(item, field_name)
-    if isinstance(field, models.BooleanField):
-        return "是" if value else "否"
-    if isinstance(field, models.ForeignKey):
-        if value is None:
-            return ""
-        if isinstance(value, Unit):
-            return value.name
-        if isinstance(value, Person):
-            return value.name
-        return str(getattr(value, register_for(field.related_model).natural_key[0]))
-    return "" if value is None else value
+def child_fk(model: type[models.Model], spec: Register) -> str:
+    return next(c.fk for c in spec.children if c.model is model)
 
 
-def export_bytes(spec: Register, items) -> bytes:
+def export_bytes(spec: Register, items: Iterable[Any], viewer: Any = None) -> bytes:
+    """The items as the template's columns (plus their deadline), presented as ``viewer`` may see them;
+    text that a spreadsheet would run as a formula stays text."""
     columns = list(spec.columns)
     headers = [header(spec, c) for c in columns] + list(EXPORT_ONLY)
-    book, sheet = _workbook(spec, columns, headers)
+    book = Workbook()
+    sheet = _sheet(book, spec.item_label, headers, [c.required for c in columns], first=True)
     now = today()
     limit = soon_limit(now)
+    items = list(items)
     for item in items:
         state = due_state(item.due_date, spec.workflow.is_open(item.status), now, limit)
         sheet.append(
-            [display(spec, item, c.field) for c in columns] + [item.due_label, item.due_date, state.value]
+            [display(spec, item, c.field, viewer) for c in columns]
+            + [item.due_label, item.due_date, state.value]
         )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
+    for child in spec.children:
+        key = spec.natural_key[0]
+        heads = [header(spec, Column(key))] + [header(spec, c, child.model) for c in child.columns]
+        child_sheet = _sheet(book, child.label, heads, [])
+        rows = child.model._default_manager.filter(**{f"{child.fk}__in": items}).select_related(child.fk)
+        for row in rows:
+            parent = getattr(row, child.fk)
+            values = [getattr(parent, key)] + [_child_display(child, row, c) for c in child.columns]
+            child_sheet.append(values)
+    for ws in book.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = DATE_FORMAT
+                as_text_cell(cell)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _child_display(child: Child, row: Any, column: Column) -> Any:
+    field = child.model._meta.get_field(column.field)
+    if field.choices:
+        return getattr(row, f"get_{column.field}_display")()
+    value = getattr(row, column.field)
+    if isinstance(field, models.BooleanField):
+        return "是" if value else "否"
+    return "" if value is None else value
+
+
 # -- import -----------------------------------------------------------------------------------------
-def parse_date(value) -> date:
+def parse_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -167,18 +221,18 @@ def parse_date(value) -> date:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-    raise ValueError(f"“{text}”不是有效日期（应为 2024-03-01 或 2024年3月1日）")
+    raise ValueError(f"“{text[:40]}”不是有效日期（应为 2024-03-01 或 2024年3月1日）")
 
 
 class _Resolver:
-    """Turns cell text into field values, looking units, people and linked items up in the scope."""
+    """Turns cell text into field values, looking units, people and linked items up in the scope (each
+    lookup table read once per file)."""
 
     def __init__(self, spec: Register, scope_ids: list[int]):
         self.spec = spec
         self.scope_ids = scope_ids
-        units = Unit.objects.filter(pk__in=scope_ids)
         self.units: dict[str, Unit] = {}
-        for unit in units:
+        for unit in Unit.objects.filter(pk__in=scope_ids):
             for key in (unit.name, unit.code, unit.short_name):
                 if key:
                     self.units.setdefault(key, unit)
@@ -188,30 +242,34 @@ class _Resolver:
     def people(self) -> dict[str, list[Person]]:
         if self._people is None:
             self._people = {}
-            for person in Person.objects.filter(unit_id__in=self.scope_ids, is_active=True):
+            for person in Person.objects.filter(unit_id__in=self.scope_ids, is_active=True).select_related(
+                "unit"
+            ):
                 self._people.setdefault(person.name, []).append(person)
         return self._people
 
     def linked(self, model: type[models.Model]) -> dict[str, models.Model]:
         if model not in self._linked:
             key = register_for(model).natural_key[0]
-            rows = model.objects.filter(unit_id__in=self.scope_ids)
+            rows = model._default_manager.filter(unit_id__in=self.scope_ids).select_related("unit")
             self._linked[model] = {str(getattr(r, key)): r for r in rows}
         return self._linked[model]
 
-    def value(self, column: Column, raw, unit: Unit | None = None):
+    def value(self, model: type[models.Model], column: Column, raw: Any, unit: Unit | None = None) -> Any:
         """The field value of a cell; ``unit`` is the row's own unit, which settles people's names."""
-        spec, field = self.spec, _field(self.spec, column)
+        field = _field(model, column)
         text = "" if raw is None else (raw if isinstance(raw, date) else str(raw).strip())
         if text == "":
+            if field.many_to_many:
+                return []
             if field.has_default():
                 return field.get_default()
             return None if (field.null or isinstance(field, models.ForeignKey)) else ""
-        if choices := _choices(spec, column):
+        if choices := _choices(self.spec, column, None if model is self.spec.model else model):
             for code, label in choices:
                 if text in (label, code):
                     return code
-            raise ValueError(f"“{text}”不是可选值（{'、'.join(label for _, label in choices)}）")
+            raise ValueError(f"“{str(text)[:40]}”不是可选值（{'、'.join(label for _, label in choices)}）")
         if isinstance(field, models.DateField):
             return parse_date(raw)
         if isinstance(field, models.BooleanField):
@@ -219,60 +277,63 @@ class _Resolver:
                 return True
             if str(text).lower() in FALSE_WORDS:
                 return False
-            raise ValueError(f"“{text}”应填“是”或“否”")
+            raise ValueError(f"“{str(text)[:40]}”应填“是”或“否”")
+        if field.many_to_many:
+            return [self._person(name, unit) for name in LIST_SEPARATORS.split(str(text)) if name]
         if isinstance(field, models.ForeignKey):
             return self._foreign(field, str(text), unit)
         if isinstance(field, models.IntegerField):
             try:
                 return int(Decimal(str(text)))
-            except InvalidOperation:
-                raise ValueError(f"“{text}”不是整数") from None
+            except (InvalidOperation, ValueError):
+                raise ValueError(f"“{str(text)[:40]}”不是整数") from None
         if isinstance(field, models.DecimalField):
             try:
                 return Decimal(str(text))
             except InvalidOperation:
-                raise ValueError(f"“{text}”不是数字") from None
+                raise ValueError(f"“{str(text)[:40]}”不是数字") from None
         return str(text)
 
-    def _foreign(self, field: models.ForeignKey, text: str, unit: Unit | None = None):
+    def _person(self, text: str, unit: Unit | None) -> Person:
+        matches = self.people().get(text, [])
+        if len(matches) > 1 and unit is not None:  # two 卢兰 in the county: the one in the row's unit
+            matches = [p for p in matches if p.unit_id == unit.pk] or matches
+        if not matches:
+            raise ValueError(f"人员“{text[:40]}”不存在或不在您的权限范围内")
+        if len(matches) > 1:
+            raise ValueError(
+                f"有{len(matches)}名在岗人员叫“{text}”，且都不在本行的所属单位，无法确定是哪一位"
+            )
+        return matches[0]
+
+    def _foreign(self, field: models.ForeignKey, text: str, unit: Unit | None = None) -> Any:
         if field.related_model is Unit:
             if text not in self.units:
-                raise ValueError(f"单位“{text}”不存在或不在您的权限范围内")
+                raise ValueError(f"单位“{text[:40]}”不存在或不在您的权限范围内")
             return self.units[text]
         if field.related_model is Person:
-            matches = self.people().get(text, [])
-            if len(matches) > 1 and unit is not None:  # two 卢兰 in the county: the one in the row's unit
-                matches = [p for p in matches if p.unit_id == unit.pk] or matches
-            if not matches:
-                raise ValueError(f"人员“{text}”不存在或不在您的权限范围内")
-            if len(matches) > 1:
-                raise ValueError(
-                    f"有{len(matches)}名在岗人员叫“{text}”，且都不在本行的所属单位，无法确定是哪一位"
-                )
-            return matches[0]
+            return self._person(text, unit)
         linked = self.linked(field.related_model)
         if text not in linked:
             label = register_for(field.related_model).item_label
-            raise ValueError(f"{label}“{text}”不存在或不在您的权限范围内")
+            raise ValueError(f"{label}“{text[:40]}”不存在或不在您的权限范围内")
         return linked[text]
 
 
-def read_rows(spec: Register, data: bytes, name: str) -> list[tuple[int, dict[str, object]]]:
-    """(row number, {header: cell}) for each non-empty row; a bad file raises ImportFailed."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise ImportFailed([f"{name}：不是有效的 Excel（.xlsx）文件（{type(exc).__name__}）"]) from exc
-    sheet = book.worksheets[0]
+def read_sheet(
+    sheet: Any, known: dict[str, Any], ignored: set[str], name: str, required: list[str], where: str = ""
+):
+    """(row number, {header: cell}) for each non-empty row of ``sheet``; bad headers raise ImportFailed.
+    ``where`` names a sheet other than the first in the messages."""
     rows = sheet.iter_rows(values_only=True)
     first = next(rows, None)
     if not first:
-        raise ImportFailed([f"{name}：第一张工作表是空的"])
+        raise ImportFailed([f"{name}：工作表“{sheet.title}”是空的"])
     headers = [str(h).strip() if h is not None else "" for h in first]
-    known = {header(spec, c): c for c in spec.columns if c.importable}
-    ignored = set(EXPORT_ONLY) | {header(spec, c) for c in spec.columns if not c.importable}
-    errors = [f"第1行：未知的列“{h}”" for h in headers if h and h not in known and h not in ignored]
-    errors += [f"第1行：缺少必填列“{h}”" for h, c in known.items() if c.required and h not in headers]
+    errors = [
+        f"{where}第1行：未知的列“{h[:40]}”" for h in headers if h and h not in known and h not in ignored
+    ]
+    errors += [f"{where}第1行：缺少必填列“{h}”" for h in required if h not in headers]
     if errors:
         raise ImportFailed(errors)
     result = []
@@ -282,64 +343,208 @@ def read_rows(spec: Register, data: bytes, name: str) -> list[tuple[int, dict[st
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         result.append((number, {h: v for h, v in zip(headers, values, strict=False) if h in known}))
-    if not result:
-        raise ImportFailed([f"{name}：没有数据行"])
     return result
 
 
+def read_rows(spec: Register, data: bytes, name: str) -> tuple[list, dict[Child, list]]:
+    """The item rows of the first sheet, and each child sheet's rows; a bad file raises ImportFailed."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ImportFailed([f"{name}：不是有效的 Excel（.xlsx）文件（{type(exc).__name__}）"]) from exc
+    known = {header(spec, c): c for c in spec.import_columns}
+    ignored = set(EXPORT_ONLY) | {header(spec, c) for c in spec.columns if not c.importable}
+    required = [h for h, c in known.items() if c.required]
+    rows = read_sheet(book.worksheets[0], known, ignored, name, required)
+    if not rows:
+        raise ImportFailed([f"{name}：没有数据行"])
+    children: dict[Child, list] = {}
+    for child in spec.children:
+        if child.label not in book.sheetnames:
+            continue
+        columns = _child_columns(spec, child)
+        known_c = {
+            header(spec, c, child.model) if c.field != child.fk else columns[0].header: c for c in columns
+        }
+        heads = [h for h, c in known_c.items() if c.required]
+        children[child] = read_sheet(book[child.label], known_c, set(), name, heads, child.label)  # type: ignore[arg-type]
+    return rows, children
+
+
+def _row_errors(
+    number: int, exc: ValidationError, head_of: Callable[[str], str | None], sheet: str = ""
+) -> list[str]:
+    errors = []
+    if not hasattr(exc, "error_dict"):
+        return [f"{sheet}第{number}行：{m}" for m in exc.messages]
+    for field, messages in exc.message_dict.items():
+        head = head_of(field) if field != NON_FIELD_ERRORS else None
+        where = f"{sheet}第{number}行「{head}」" if head else f"{sheet}第{number}行"
+        errors += [f"{where}：{m}" for m in messages]
+    return errors
+
+
 def import_workbook(
-    spec: Register, data: bytes, name: str, *, actor: User, scope_ids: list[int]
+    spec: Register,
+    data: bytes,
+    name: str,
+    *,
+    actor: User,
+    scope_ids: list[int],
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[models.Model]:
     """Import every row or none: any problem in any row raises ImportFailed listing them all."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFailed([f"{name}：文件过大，上限为 {MAX_IMPORT_BYTES // 1024 // 1024} MB"])
-    rows = read_rows(spec, data, name)
+    rows, child_rows = read_rows(spec, data, name)
     resolver = _Resolver(spec, scope_ids)
-    columns = {header(spec, c): c for c in spec.columns if c.importable}
+    columns = {header(spec, c): c for c in spec.import_columns}
+    head_by_field = {c.field: h for h, c in columns.items()}
+    known_keys: set[tuple] = set()
+    if spec.natural_key:
+        known_keys = set(
+            spec.model._default_manager.filter(unit_id__in=scope_ids).values_list(
+                "unit_id", *spec.natural_key
+            )
+        )
     errors: list[str] = []
-    items, seen = [], {}
-    for number, cells in rows:
-        values, row_errors = {}, []
+    pending: list[services.Pending] = []
+    related: list[dict[str, list]] = []
+    in_file: dict[tuple, int] = {}
+    by_key: dict[str, Any] = {}
+    note = f"从{name}导入"
+    for n, (number, cells) in enumerate(rows):
+        values, m2m, row_errors = {}, {}, []
         for head, column in columns.items():
             try:
-                values[column.field] = resolver.value(column, cells.get(head), values.get("unit"))
+                value = resolver.value(spec.model, column, cells.get(head), values.get("unit"))
             except ValueError as exc:
                 row_errors.append(f"第{number}行「{head}」：{exc}")
-            if column.required and cells.get(head) in (None, "") and not any(head in e for e in row_errors):
-                row_errors.append(f"第{number}行「{head}」：必填，不能为空")
+                continue
+            if column.required and value in (None, "", []):
+                row_errors.append(f"第{number}行「{head}」：{REQUIRED}")
+            if _field(spec.model, column).many_to_many:
+                m2m[column.field] = value
+            else:
+                values[column.field] = value
         if row_errors:
             errors += row_errors
             continue
-        item = spec.model(**{k: v for k, v in values.items() if v is not None or _field_nullable(spec, k)})
-        if not item.status:
-            item.status = spec.workflow.initial
-        try:
-            item.full_clean(validate_unique=False)
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                head = next((h for h, c in columns.items() if c.field == field), field)
-                errors += [f"第{number}行「{head}」：{m}" for m in messages]
-            continue
-        if spec.natural_key:
-            key = (item.unit_id, *(getattr(item, f) for f in spec.natural_key))
+        item = spec.model(**{k: v for k, v in values.items() if v is not None or _nullable(spec, k)})
+        key = services.natural_key(spec, item)
+        if key is not None and key in in_file:
             label = "、".join(header(spec, Column(f)) for f in spec.natural_key)
-            if key in seen:
-                errors.append(f"第{number}行：与第{seen[key]}行重复（{label}相同）")
-                continue
-            seen[key] = number
-            lookup = {f: getattr(item, f) for f in spec.natural_key}
-            if spec.model.objects.filter(unit_id=item.unit_id, **lookup).exists():
-                errors.append(f"第{number}行：系统中已有该{spec.item_label}（{label}相同）")
-                continue
-        items.append(item)
+            errors.append(f"第{number}行：与第{in_file[key]}行重复（{label}相同）")
+            continue
+        try:
+            checked = services.prepare_new(
+                spec, item, actor=actor, scope_ids=scope_ids, note=note, known_keys=known_keys
+            )
+            services.check_related(spec, m2m, scope_ids, None)
+        except ValidationError as exc:
+            errors += _row_errors(number, exc, head_by_field.get)
+            continue
+        if key is not None:
+            in_file[key] = number
+            by_key[str(key[1])] = item
+        pending.append(checked)
+        related.append(m2m)
+        if progress and n % 500 == 0:
+            progress(n, len(rows))
+    children = _read_children(spec, child_rows, by_key, resolver, errors)
     if errors:
         raise ImportFailed(errors)
-    with transaction.atomic():
-        for item in items:
-            item_create(spec, item, actor=actor, scope_ids=scope_ids, note=f"从{name}导入", notify=False)
-        data_changed({item.unit_id for item in items})
+    try:
+        with transaction.atomic():
+            items = _write(spec, pending, related, children, actor)
+    except IntegrityError as exc:
+        raise ImportFailed(
+            [
+                f"{name}：导入时其他用户已登记了相同的{spec.item_label}，本次未导入任何一行；请重新导入查看重复的行。"
+            ]
+        ) from exc
+    if progress:
+        progress(len(rows), len(rows))
     return items
 
 
-def _field_nullable(spec: Register, name: str) -> bool:
+def _read_children(spec: Register, child_rows: dict[Child, list], by_key: dict[str, Any], resolver: _Resolver,
+                   errors: list[str]) -> dict[Child, list]:  # fmt: skip
+    """Child rows, each attached to the item of the file its first column names."""
+    result: dict[Child, list] = {}
+    for child, rows in child_rows.items():
+        result[child] = []
+        key_head = header(spec, Column(spec.natural_key[0]))
+        heads = {header(spec, c, child.model): c for c in child.columns}
+        for number, cells in rows:
+            parent = by_key.get(str(cells.get(key_head, "")).strip())
+            if parent is None:
+                errors.append(f"{child.label}第{number}行「{key_head}」：本文件中没有这个{spec.item_label}")
+                continue
+            values, row_errors = {}, []
+            for head, column in heads.items():
+                try:
+                    values[column.field] = resolver.value(child.model, column, cells.get(head), parent.unit)
+                except ValueError as exc:
+                    row_errors.append(f"{child.label}第{number}行「{head}」：{exc}")
+                    continue
+                if column.required and values[column.field] in (None, ""):
+                    row_errors.append(f"{child.label}第{number}行「{head}」：{REQUIRED}")
+            if row_errors:
+                errors += row_errors
+                continue
+            row = child.model(**values)
+            setattr(row, child.fk, parent)
+            try:
+                row.full_clean(exclude=[child.fk])
+            except ValidationError as exc:
+                head_of = {c.field: h for h, c in heads.items()}.get
+                errors += _row_errors(number, exc, head_of, child.label)
+                continue
+            result[child].append(row)
+    return result
+
+
+def _write(
+    spec: Register, pending: list, related: list[dict[str, list]], children: dict[Child, list], actor: User
+):
+    """Write the checked rows in bulk: the items with their audit history, their timelines, their
+    many-to-many links and child rows, then tell the indicators once."""
+    items = [p.item for p in pending]
+    for item in items:
+        item.version = 1
+    items = bulk_create_with_history(
+        items, spec.model, batch_size=1000, default_user=actor, default_change_reason="导入"
+    )
+    content_type = ContentType.objects.get_for_model(spec.model)
+    changes = [
+        StatusChange(
+            content_type=content_type,
+            object_id=p.item.pk,
+            from_status=old,
+            to_status=new,
+            label=label,
+            on=on,
+            by=actor,
+        )
+        for p in pending
+        for old, new, label, on in p.changes
+    ]
+    StatusChange.objects.bulk_create(changes, batch_size=2000)
+    for name in {n for r in related for n in r}:
+        through = getattr(spec.model, name).through
+        source, target = (
+            f"{spec.model._meta.model_name}_id",
+            f"{_field(spec.model, Column(name)).related_model._meta.model_name}_id",
+        )
+        links = [through(**{source: p.item.pk, target: obj.pk}) for p, r in zip(pending, related, strict=True)
+                 for obj in dict.fromkeys(r.get(name, []))]  # fmt: skip
+        through.objects.bulk_create(links, batch_size=2000)
+    for child, rows in children.items():
+        bulk_create_with_history(rows, child.model, batch_size=1000, default_user=actor)
+    services.figures_changed_bulk(spec, items)
+    return items
+
+
+def _nullable(spec: Register, name: str) -> bool:
     return spec.model._meta.get_field(name).null

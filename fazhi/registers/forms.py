@@ -1,10 +1,21 @@
+"""Forms of every register, generated from its declaration. A form only parses what was typed: the
+checks are the services' (``services.validate``), so a page, an import row and the API get the same
+Chinese messages. Choices of units, people and linked records come from one scoped selector, each shown
+with its unit, and always include the value already stored (an edit never drops what the editor could
+not have chosen)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
 from django import forms
 from django.db import models
+from django.forms.models import construct_instance
 
-from fazhi.org.models import Person, Unit
-
+from . import selectors
 from .deadlines import DueState, today
-from .spec import Register
+from .spec import Child, Register
 from .workflow import Step
 
 
@@ -15,26 +26,111 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class LinkChoiceField(forms.ModelChoiceField):
+    """A unit, person or register record, shown with its unit."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return selectors.link_label(obj)
+
+
+class LinkMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return selectors.link_label(obj)
+
+
+def scope_fields(
+    form: forms.BaseForm, model: type[models.Model], scope_ids: list[int], instance: Any
+) -> None:
+    """Date pickers for dates, scoped choices (plus the stored value) for links."""
+    for name, field in form.fields.items():
+        try:
+            model_field = model._meta.get_field(name)
+        except Exception:  # a form-only field (version, note of a step)
+            continue
+        if isinstance(model_field, models.DateField):
+            field.widget = DateInput(attrs={"class": "form-control"})
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            keep = (
+                list(getattr(instance, name).values_list("pk", flat=True)) if instance and instance.pk else []
+            )
+            field.queryset = selectors.link_choices(model_field.related_model, scope_ids, keep)
+        elif isinstance(field, forms.ModelChoiceField):
+            stored = getattr(instance, model_field.attname, None) if instance is not None else None
+            field.queryset = selectors.link_choices(model_field.related_model, scope_ids, [stored])
+
+
 class RegisterItemForm(forms.ModelForm):
-    """Base of every register's form: choices of units, people and linked items limited to the scope,
-    dates entered with the browser's date picker."""
+    """Base of every register's generated form. ``version`` carries the version the item was read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    spec: Register
 
     def __init__(self, *args, scope_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
+        scope_fields(self, self._meta.model, scope_ids, self.instance)
         for name, field in self.fields.items():
-            model_field = self._meta.model._meta.get_field(name)
-            if isinstance(model_field, models.DateField):
-                field.widget = DateInput(attrs={"class": "form-control"})
-            if isinstance(field, forms.ModelChoiceField):
-                related = model_field.related_model
-                if related is Unit:
-                    field.queryset = Unit.objects.filter(pk__in=scope_ids).order_by("code")
-                elif related is Person:
-                    field.queryset = Person.objects.filter(unit_id__in=scope_ids, is_active=True).order_by(
-                        "unit__code", "name"
-                    )
-                elif hasattr(related, "unit"):
-                    field.queryset = related.objects.filter(unit_id__in=scope_ids).order_by("-pk")
+            column = self.spec.column(name)
+            if column is not None and column.required:
+                field.required = True
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def _post_clean(self) -> None:
+        # Only carry the typed values onto the instance: services.validate checks them, for every path.
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
+    @property
+    def related(self) -> dict[str, Any]:
+        """Many-to-many values, set by the services after the item is saved."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if isinstance(self.fields[name], forms.ModelMultipleChoiceField)
+        }
+
+
+def _link_field(model_field: Any, **kwargs: Any) -> forms.Field:
+    if isinstance(model_field, models.ManyToManyField):
+        return model_field.formfield(form_class=LinkMultipleChoiceField, **kwargs)
+    if isinstance(model_field, models.ForeignKey):
+        return model_field.formfield(form_class=LinkChoiceField, **kwargs)
+    return model_field.formfield(**kwargs)
+
+
+@cache
+def form_class(spec: Register) -> type[RegisterItemForm]:
+    """The create/edit form of a register: its entered fields no workflow step owns."""
+    fields = list(spec.form_fields)
+    callback = lambda f, **kw: _link_field(f, **kw)  # noqa: E731 — links shown with their units
+    form = forms.modelform_factory(
+        spec.model, form=RegisterItemForm, fields=fields, formfield_callback=callback
+    )
+    form.spec = spec
+    return form
+
+
+class ChildForm(forms.ModelForm):
+    def _post_clean(self) -> None:
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
+
+@cache
+def child_formset(spec: Register, child: Child) -> type[forms.BaseInlineFormSet]:
+    return forms.inlineformset_factory(
+        spec.model,
+        child.model,
+        form=ChildForm,
+        fk_name=child.fk,
+        fields=[c.field for c in child.columns],
+        extra=2,
+        can_delete=True,
+    )
 
 
 class ListFilterForm(forms.Form):
@@ -62,7 +158,8 @@ class ListFilterForm(forms.Form):
 
 
 def transition_form_class(spec: Register, step: Step) -> type[forms.Form]:
-    """A form for one workflow step: its date, the fields it requires, and a note."""
+    """A form for one workflow step: its date, the fields it requires, and a note. The state the page
+    showed travels with it, so a step someone else took meanwhile is not taken twice."""
     fields: dict[str, forms.Field] = {}
     if step.date_field:
         label = spec.model._meta.get_field(step.date_field).verbose_name
@@ -70,13 +167,21 @@ def transition_form_class(spec: Register, step: Step) -> type[forms.Form]:
             label=label, initial=today, widget=DateInput(attrs={"class": "form-control"})
         )
     for name in step.requires:
-        field = spec.model._meta.get_field(name).formfield()
+        field = _link_field(spec.model._meta.get_field(name))
         field.required = True
-        if isinstance(field.widget, forms.DateInput):
-            field.widget = DateInput(attrs={"class": "form-control"})
         fields[name] = field
     fields["note"] = forms.CharField(label="说明", required=False, max_length=300)
-    return type("TransitionForm", (forms.Form,), fields)
+    fields["expected_status"] = forms.CharField(widget=forms.HiddenInput, required=False)
+    base = type("TransitionForm", (forms.Form,), fields)
+
+    class TransitionForm(base):  # type: ignore[valid-type,misc]
+        def __init__(self, *args, scope_ids: list[int], instance: Any, **kwargs):
+            super().__init__(*args, **kwargs)
+            scope_fields(self, spec.model, scope_ids, instance)
+            if not self.is_bound:
+                self.fields["expected_status"].initial = instance.status
+
+    return TransitionForm
 
 
 class AttachmentForm(forms.Form):

@@ -25,11 +25,43 @@ class RegisterItem(models.Model):
     due_source = models.CharField("期限依据", max_length=300, blank=True, editable=False)
     due_guessed = models.BooleanField("按未载入的节假日安排推算", default=False, editable=False)
     note = models.TextField("备注", blank=True)
+    # Bumped by every write through registers.services: an edit read at an older version is refused
+    version = models.PositiveIntegerField("版本", default=0, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         abstract = True
+
+
+def status_field(states: type[models.TextChoices]) -> models.CharField:
+    """A register model's ``status``: the workflow's states as its choices (the workflow is declared with
+    the same ``TextChoices``; the start-up check compares them)."""
+    return models.CharField("状态", max_length=20, choices=states.choices, db_index=True)
+
+
+def valid_status(states: type[models.TextChoices], name: str) -> models.CheckConstraint:
+    """A database constraint keeping ``status`` among the workflow's states."""
+    return models.CheckConstraint(condition=models.Q(status__in=states.values), name=name)
+
+
+def not_before(later: str, earlier: str, name: str) -> models.CheckConstraint:
+    """A database constraint: date ``later`` is empty or not before date ``earlier`` (when both are set)."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{later}__isnull": True})
+        | models.Q(**{f"{earlier}__isnull": True})
+        | models.Q(**{f"{later}__gte": models.F(earlier)}),
+        name=name,
+    )
+
+
+def filled_in(states: list[str], fields: list[str], name: str) -> models.CheckConstraint:
+    """A database constraint: in ``states`` every one of ``fields`` is set (e.g. a decided decision has
+    its legality review)."""
+    filled = models.Q()
+    for f in fields:
+        filled &= models.Q(**{f"{f}__isnull": False})
+    return models.CheckConstraint(condition=~models.Q(status__in=states) | filled, name=name)
 
 
 class StatusChange(models.Model):

@@ -1,24 +1,39 @@
 """Writes shared by every register: create, edit, move through the workflow, attach files, recompute
-deadlines, import. Each checks the actor's rights and unit scope itself, so the pages, the CLI and the
-importer cannot bypass them."""
+deadlines. Every entry path (pages, the CLI, the Excel import, tasks, later the API) goes through these
+functions, so each write gets the same checks and the same Chinese messages:
+
+- ``validate`` is the one validation of an item (its model's rules, dates not in the future, its natural
+  key unique in its unit, linked people and records within the writer's scope);
+- the workflow owns the state: a new item starts in the initial state, and one given in a later state
+  (an import of a historical record) replays the steps that lead there, each step's legal precondition
+  included; only ``item_transition`` changes the state of a stored item, under a row lock;
+- an edit or a step read at an older version than the stored one is refused (``StaleEdit``).
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from fazhi.core.audit import stamp_actor
+from fazhi.core.formats import cn_date
 from fazhi.indicators.services import data_changed
-from fazhi.org.models import User
+from fazhi.indicators.summary import dependents, touched_years
+from fazhi.org.models import Person, User
 
+from . import deadlines
 from .models import Attachment, StatusChange
-from .spec import REGISTRY, Register
+from .spec import REGISTRY, Child, Register, is_register_model
+from .workflow import Step
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # Allowed attachment types and the bytes such a file starts with (a renamed .exe is refused).
@@ -37,27 +52,475 @@ ATTACHMENT_MAGIC = {
 }
 
 
-def _check_can_write(actor: User, unit_id: int | None, scope_ids: list[int]) -> None:
+class StaleEdit(ValidationError):
+    """The item changed since the writer read it: nothing was saved. ``changes`` lists what the others
+    changed as (field label, value read, value now); ``version`` is the stored version to retry from."""
+
+    def __init__(self, message: str, *, version: int, changes: list[tuple[str, str, str]]):
+        super().__init__(message)
+        self.version = version
+        self.changes = changes
+
+
+def _check_can_write(actor: User, unit_id: int | None, scope_ids: Iterable[int]) -> None:
     if not actor.can_edit:
         raise PermissionDenied("只读用户不能修改台账。")
     if unit_id not in set(scope_ids):
         raise PermissionDenied("该事项的所属单位不在您的权限范围内。")
 
 
-def _record(item: models.Model, actor: User, old: str, new: str, label: str, on: date | None, note=""):
-    StatusChange.objects.create(
-        content_type=ContentType.objects.get_for_model(item),
-        object_id=item.pk,
-        from_status=old,
-        to_status=new,
-        label=label,
-        on=on,
-        by=actor,
-        note=note[:300],
+def _label(spec: Register, name: str) -> str:
+    column = spec.column(name)
+    if column and column.header:
+        return column.header
+    return str(spec.model_field(name).verbose_name)
+
+
+# -- the one validation ---------------------------------------------------------------------------
+def natural_key(spec: Register, item: Any) -> tuple | None:
+    if not spec.natural_key:
+        return None
+    return (item.unit_id, *(getattr(item, spec.model_field(f).attname) for f in spec.natural_key))
+
+
+def duplicate_message(spec: Register, item: Any) -> str:
+    values = "、".join(f"{_label(spec, f)}“{getattr(item, f)}”" for f in spec.natural_key)
+    return f"本单位已有{values}的{spec.item_label}，不能重复登记。"
+
+
+def _linked_units(spec: Register, item: Any, before: Any | None) -> dict[str, int | None]:
+    """The owning unit of every person or register record the item links to and that changed."""
+    units: dict[str, int | None] = {}
+    for model_field in spec.model._meta.concrete_fields:
+        if not isinstance(model_field, models.ForeignKey) or model_field.name == "unit":
+            continue
+        related = model_field.related_model
+        if related is not Person and not is_register_model(related):
+            continue
+        value_id = getattr(item, model_field.attname)
+        if value_id is None or (before is not None and getattr(before, model_field.attname) == value_id):
+            continue  # an unchanged link is kept even where the writer could not choose it
+        target = getattr(item, model_field.name)
+        units[model_field.name] = target.unit_id
+    return units
+
+
+def validate(
+    spec: Register,
+    item: Any,
+    *,
+    scope_ids: Iterable[int],
+    before: Any | None = None,
+    known_keys: set[tuple] | None = None,
+) -> None:
+    """Every check of one item, the same on every entry path; raises ValidationError by field.
+
+    ``before`` is the stored item an edit starts from (unchanged links are not re-checked);
+    ``known_keys`` are the natural keys already taken, when a bulk caller read them once."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    foreign = [f.name for f in spec.model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+    try:  # links are checked below against the scope, not one query each
+        item.full_clean(exclude=foreign, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                add(name, message)
+    if item.status not in spec.workflow.states:
+        add("status", f"“{item.status}”不是{spec.item_label}的状态。")
+    now = deadlines.today()
+    for column in spec.columns:
+        model_field = spec.model_field(column.field)
+        value = getattr(item, column.field, None) if not model_field.many_to_many else None
+        if isinstance(model_field, models.DateField) and not column.planned and value and value > now:
+            add(column.field, f"{_label(spec, column.field)}（{cn_date(value)}）不能晚于今天。")
+    scope = set(scope_ids)
+    for name, unit_id in _linked_units(spec, item, before).items():
+        if unit_id not in scope:
+            add(name, f"所选{_label(spec, name)}不在您的权限范围内。")
+    key = natural_key(spec, item)
+    if key is not None and not errors:
+        if known_keys is not None:
+            taken = key in known_keys
+        else:
+            lookup = {f: getattr(item, f) for f in spec.natural_key}
+            taken = (
+                spec.model._default_manager.filter(unit_id=item.unit_id, **lookup)
+                .exclude(pk=item.pk)
+                .exists()
+            )
+        if taken:
+            add(spec.natural_key[0], duplicate_message(spec, item))
+    if errors:
+        raise ValidationError(errors)
+
+
+# -- the workflow ---------------------------------------------------------------------------------
+def _missing(spec: Register, item: Any, step: Step) -> list[str]:
+    names = ((step.date_field,) if step.date_field else ()) + step.requires
+    return [_label(spec, f) for f in names if getattr(item, f) in (None, "")]
+
+
+def _apply_step(spec: Register, item: Any, step: Step, on: date) -> None:
+    """Fill in the step's date, check its required fields, run its legal precondition, move the state."""
+    if step.date_field:
+        setattr(item, step.date_field, on)
+    if missing := _missing(spec, item, step):
+        raise ValidationError(f"“{step.label}”需要填写：{'、'.join(missing)}。")
+    if step.effect:
+        step.effect(item, on)
+    item.status = step.to
+
+
+def _replay_path(spec: Register, item: Any, target: str) -> tuple[Step, ...]:
+    """The steps from the initial state to ``target`` that the item's own dates and fields allow,
+    using every step date it has; a ValidationError on ``status`` says what is missing."""
+    workflow = spec.workflow
+    dated = {s.date_field for steps in workflow.steps.values() for s in steps if s.date_field}
+    filled = {f for f in dated if getattr(item, f) is not None}
+    paths = workflow.paths_to(target)
+    if not paths:
+        raise ValidationError({"status": f"{spec.item_label}不能处于“{workflow.label(target)}”状态。"})
+    feasible = [p for p in paths if not any(_missing(spec, item, s) for s in p)]
+    for path in feasible:
+        if filled <= {s.date_field for s in path if s.date_field}:
+            return path
+    if feasible:
+        used = {s.date_field for s in feasible[0] if s.date_field}
+        extra = "、".join(_label(spec, f) for f in sorted(filled - used))
+        raise ValidationError(
+            {"status": f"状态为“{workflow.label(target)}”的{spec.item_label}不应有{extra}（该步骤未办理）。"}
+        )
+    shortest = paths[0]
+    missing = list(dict.fromkeys(m for s in shortest for m in _missing(spec, item, s)))
+    steps = "→".join(f"“{s.label}”" for s in shortest)
+    raise ValidationError(
+        {"status": f"状态为“{workflow.label(target)}”须依次办理{steps}，请填写：{'、'.join(missing)}。"}
     )
 
 
-def refresh_deadline(spec: Register, item) -> None:
+def _start_date(spec: Register, item: Any) -> date:
+    start = getattr(item, spec.year_field, None) if spec.year_field else None
+    return start or deadlines.today()
+
+
+@dataclass
+class Pending:
+    """A new item checked and brought to its state in memory, with the timeline to write."""
+
+    item: Any
+    changes: list[tuple[str, str, str, date | None]] = field(default_factory=list)  # from, to, label, on
+
+
+def prepare_new(
+    spec: Register,
+    item: Any,
+    *,
+    actor: User,
+    scope_ids: Iterable[int],
+    note: str = "登记",
+    known_keys: set[tuple] | None = None,
+) -> Pending:
+    """Check a new item and bring it to its state without writing anything. An item given in a later
+    state (an imported historical record) replays the steps that lead there, so their legal
+    preconditions hold; otherwise it starts in the initial state."""
+    scope_ids = list(scope_ids)
+    _check_can_write(actor, item.unit_id, scope_ids)
+    workflow = spec.workflow
+    target = item.status or workflow.initial
+    if target not in workflow.states:
+        raise ValidationError({"status": f"“{target}”不是{spec.item_label}的状态。"})
+    item.status = workflow.initial
+    validate(spec, item, scope_ids=scope_ids, known_keys=known_keys)
+    pending = Pending(item, [("", workflow.initial, note, None)])
+    if target != workflow.initial:
+        last = _start_date(spec, item)
+        for step in _replay_path(spec, item, target):
+            on = getattr(item, step.date_field) if step.date_field else last
+            before = item.status
+            try:
+                _apply_step(spec, item, step, on)
+            except ValidationError as exc:
+                raise ValidationError({"status": [f"“{step.label}”：{m}" for m in exc.messages]}) from None
+            pending.changes.append((before, step.to, step.label, on if step.date_field else None))
+            last = on
+        item.full_clean(exclude=[f.name for f in item._meta.fields], validate_unique=False)  # clean() again
+    refresh_deadline(spec, item)
+    return pending
+
+
+def _record(item: Any, actor: User, changes: Sequence[tuple[str, str, str, date | None]], note: str = ""):
+    content_type = ContentType.objects.get_for_model(item)
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(
+                content_type=content_type, object_id=item.pk, from_status=old, to_status=new,
+                label=label, on=on, by=actor, note=note[:300],
+            )
+            for old, new, label, on in changes
+        ]
+    )  # fmt: skip
+
+
+def _figures_changed(spec: Register, *items: Any) -> None:
+    """Tell the indicators which units and years of this register's table the write touched, and of
+    the tables whose figures look through a link at the fields that changed (a document counts as
+    reviewed by its review's opinion date)."""
+    present = [i for i in items if i is not None]
+    data_changed(spec.model, {i.unit_id for i in present}, touched_years(spec.model, present))
+    if len(present) == 2 and present[0].pk == present[1].pk:
+        before, after = present
+        for model, link, fields in dependents(spec.model):
+            if any(getattr(before, f, None) != getattr(after, f, None) for f in fields):
+                rows = list(model._default_manager.filter(**{f"{link}_id": after.pk}))
+                if rows:
+                    data_changed(model, {r.unit_id for r in rows}, touched_years(model, rows))
+
+
+def _save(spec: Register, item: Any) -> None:
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError as exc:  # a concurrent writer took the natural key, or a constraint held
+        if spec.natural_key:
+            lookup = {f: getattr(item, f) for f in spec.natural_key}
+            if (
+                spec.model._default_manager.filter(unit_id=item.unit_id, **lookup)
+                .exclude(pk=item.pk)
+                .exists()
+            ):
+                raise ValidationError({spec.natural_key[0]: duplicate_message(spec, item)}) from exc
+        raise ValidationError(
+            f"{spec.item_label}的数据不符合规定（{exc.__class__.__name__}），未保存。"
+        ) from exc
+
+
+def figures_changed_bulk(spec: Register, items: Sequence[Any]) -> None:
+    """After many new rows of one register (an import): one recount of their units and years."""
+    data_changed(spec.model, {i.unit_id for i in items}, touched_years(spec.model, items))
+
+
+def _set_related(item: Any, related: dict[str, Any] | None) -> None:
+    for name, values in (related or {}).items():
+        getattr(item, name).set(values)
+
+
+def _check_children(spec: Register, children: dict[Child, list] | None) -> None:
+    """Child rows are checked with their model's rules before anything is written."""
+    for child, rows in (children or {}).items():
+        for n, row in enumerate(rows, start=1):
+            try:
+                row.full_clean(exclude=[child.fk])
+            except ValidationError as exc:
+                raise ValidationError([f"{child.label}第{n}行：{m}" for m in exc.messages]) from None
+
+
+def _save_children(item: Any, children: dict[Child, list] | None, actor: User) -> None:
+    """The item's child rows become exactly ``rows`` (kept ones updated, others removed)."""
+    for child, rows in (children or {}).items():
+        kept = [r.pk for r in rows if r.pk]
+        for gone in child.model._default_manager.filter(**{child.fk: item}).exclude(pk__in=kept):
+            stamp_actor(gone, actor)
+            gone.delete()
+        for row in rows:
+            setattr(row, child.fk, item)
+            stamp_actor(row, actor)
+            row.save()
+
+
+@transaction.atomic
+def item_create(
+    spec: Register,
+    item: Any,
+    *,
+    actor: User,
+    scope_ids: Iterable[int],
+    note: str = "登记",
+    related: dict[str, Any] | None = None,
+    children: dict[Child, list] | None = None,
+):
+    """Register a new item (in its initial state, or replayed to the state it was given);
+    ``related`` sets many-to-many fields ({name: objects}), ``children`` its child rows."""
+    scope_ids = list(scope_ids)
+    pending = prepare_new(spec, item, actor=actor, scope_ids=scope_ids, note=note)
+    check_related(spec, related, scope_ids, current=None)
+    _check_children(spec, children)
+    item.version = 1
+    stamp_actor(item, actor)
+    _save(spec, item)
+    _set_related(item, related)
+    _save_children(item, children, actor)
+    _record(item, actor, pending.changes)
+    _figures_changed(spec, item)
+    return item
+
+
+def check_related(spec: Register, related: dict[str, Any] | None, scope_ids: Iterable[int], current: Any):
+    """People or records newly linked through a many-to-many field must be within the scope."""
+    scope = set(scope_ids)
+    for name, values in (related or {}).items():
+        kept = set(getattr(current, name).values_list("pk", flat=True)) if current is not None else set()
+        if any(v.pk not in kept and v.unit_id not in scope for v in values):
+            raise ValidationError({name: f"所选{_label(spec, name)}不在您的权限范围内。"})
+
+
+def _locked(spec: Register, pk: int) -> Any:
+    return spec.model._default_manager.select_for_update().select_related("unit").get(pk=pk)
+
+
+def _stale(spec: Register, current: Any, read_version: int) -> StaleEdit:
+    """What others changed since ``read_version``, from the item's audit history."""
+    history = current.history.filter(version__gte=read_version).order_by("history_date", "history_id")
+    records = list(history.select_related("history_user"))
+    read = next((r for r in records if r.version == read_version), None)
+    later = [r for r in records if r.version > read_version] or records[-1:]
+    who = "、".join(dict.fromkeys(_who(r.history_user) for r in later)) or "其他用户"
+    when = later[-1].history_date if later else None
+    changes = []
+    if read is not None and later:
+        for change in later[-1].diff_against(read).changes:
+            if change.field in ("version", "updated_at") or change.field.startswith("due_"):
+                continue
+            changes.append((_label(spec, change.field), _plain(change.old), _plain(change.new)))
+    at = f"于{cn_date(when)}{when.astimezone().strftime('%H:%M')}" if when else ""
+    fields = "、".join(c[0] for c in changes)
+    message = (
+        f"保存失败：您打开后，该{spec.item_label}已被{who}{at}修改"
+        + (f"（{fields}）" if fields else "")
+        + "。您填写的内容仍在表单中，请核对对方的修改后再保存。"
+    )
+    return StaleEdit(message, version=current.version, changes=changes)
+
+
+def _who(user: User | None) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.username
+
+
+def _plain(value: Any) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if isinstance(value, date):
+        return cn_date(value)
+    return str(value)
+
+
+@transaction.atomic
+def item_update(
+    spec: Register,
+    item: Any,
+    *,
+    actor: User,
+    scope_ids: Iterable[int],
+    read_version: int | None = None,
+    related: dict[str, Any] | None = None,
+    children: dict[Child, list] | None = None,
+):
+    """Save an edit of ``item``. Refused when the item changed since ``read_version`` (StaleEdit), when
+    the state or a field only a workflow step fills in would change, or when a check fails."""
+    scope_ids = list(scope_ids)
+    current = _locked(spec, item.pk)
+    _check_can_write(actor, current.unit_id, scope_ids)
+    _check_can_write(actor, item.unit_id, scope_ids)
+    if read_version is not None and current.version != read_version:
+        raise _stale(spec, current, read_version)
+    if item.status != current.status:
+        raise ValidationError({"status": "状态只能通过办理步骤改变。"})
+    for name in sorted(spec.workflow.owned_fields):
+        attname = spec.model_field(name).attname
+        if getattr(item, attname) != getattr(current, attname):
+            raise ValidationError({name: f"{_label(spec, name)}只能在办理步骤中填写，不能在编辑中修改。"})
+    validate(spec, item, scope_ids=scope_ids, before=current)
+    check_related(spec, related, scope_ids, current)
+    _check_children(spec, children)
+    refresh_deadline(spec, item)
+    item.version = current.version + 1
+    stamp_actor(item, actor)
+    _save(spec, item)
+    _set_related(item, related)
+    _save_children(item, children, actor)
+    _figures_changed(spec, current, item)  # an item moved to another unit or year changes both
+    return item
+
+
+@transaction.atomic
+def item_transition(
+    spec: Register,
+    item: Any,
+    to: str,
+    *,
+    actor: User,
+    scope_ids: Iterable[int],
+    on: date,
+    values: dict | None = None,
+    note: str = "",
+    expected_status: str | None = None,
+):
+    """Move ``item`` one step along its workflow, recording the step's date and required fields.
+
+    The row is locked; the step runs only from the state the writer saw (``expected_status``, default
+    the item's state as read), so of two concurrent steps one wins and the other is told why."""
+    scope_ids = list(scope_ids)
+    current = _locked(spec, item.pk)
+    _check_can_write(actor, current.unit_id, scope_ids)
+    seen = expected_status or item.status
+    if current.status != seen:
+        last = (
+            StatusChange.objects.filter(
+                content_type=ContentType.objects.get_for_model(current), object_id=current.pk
+            )
+            .select_related("by")
+            .last()
+        )
+        who = f"{_who(last.by)}" if last else "其他用户"
+        raise ValidationError(
+            f"该{spec.item_label}已由{who}办理为“{spec.workflow.label(current.status)}”，"
+            "本次操作未执行。请刷新页面查看后再办理。"
+        )
+    step = spec.workflow.step(current.status, to)
+    if step is None:
+        raise ValidationError(
+            f"“{spec.workflow.label(current.status)}”状态下不能执行“{spec.workflow.label(to)}”。"
+        )
+    if on > deadlines.today():
+        raise ValidationError({"on": f"办理日期（{cn_date(on)}）不能晚于今天。"})
+    before = _snapshot(current)
+    for name, value in (values or {}).items():
+        if name not in step.fields:
+            raise ValidationError(f"“{step.label}”不能填写{_label(spec, name)}。")
+        setattr(current, name, value)
+    old = current.status
+    _apply_step(spec, current, step, on)
+    validate(spec, current, scope_ids=scope_ids, before=before)
+    refresh_deadline(spec, current)
+    current.version += 1
+    stamp_actor(current, actor)
+    _save(spec, current)
+    _record(current, actor, [(old, step.to, step.label, on)], note)
+    _figures_changed(spec, before, current)
+    _copy_into(item, current)
+    return item
+
+
+def _snapshot(item: Any) -> Any:
+    copy = type(item)(**{f.attname: getattr(item, f.attname) for f in item._meta.concrete_fields})
+    copy._state.adding = False
+    return copy
+
+
+def _copy_into(item: Any, current: Any) -> None:
+    """Give the caller's object the stored values (it may have been read before the step)."""
+    for f in current._meta.concrete_fields:
+        setattr(item, f.attname, getattr(current, f.attname))
+    item._state.fields_cache = dict(current._state.fields_cache)
+
+
+# -- deadlines ------------------------------------------------------------------------------------
+def refresh_deadline(spec: Register, item: Any) -> None:
     """Set the item's derived fields and open deadline (cleared once the item is closed). Does not save."""
     if spec.derive:
         spec.derive(item)
@@ -75,12 +538,17 @@ def refresh_all_deadlines() -> int:
     """Recompute every open item's deadline after a rule override or a holiday schedule changed.
 
     Derived fields only: written with bulk_update, so no audit entry is made for them."""
-    changed, units = 0, set()
+    changed = 0
     for spec in REGISTRY.values():
         if not spec.deadline:
             continue
         manager = spec.model._default_manager
-        open_items = manager.exclude(status__in=spec.workflow.closed).select_related("unit")
+        related = [
+            f.name
+            for f in spec.model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and f.name != "responsible"
+        ]
+        open_items = manager.exclude(status__in=spec.workflow.closed).select_related(*related)
         batch = []
         for item in open_items.iterator(chunk_size=2000):
             before = tuple(getattr(item, f) for f in DUE_FIELDS)
@@ -89,84 +557,15 @@ def refresh_all_deadlines() -> int:
                 batch.append(item)
         manager.bulk_update(batch, DUE_FIELDS, batch_size=1000)
         changed += len(batch)
-        units |= {item.unit_id for item in batch}  # type: ignore[attr-defined]  # every RegisterItem has one
-    if changed:
-        data_changed(units)
+        if batch:
+            _figures_changed(spec, *batch)
     return changed
 
 
-@transaction.atomic
-def item_create(
-    spec: Register, item, *, actor: User, scope_ids: list[int], note: str = "登记", notify: bool = True
-):
-    """Register a new item; ``notify=False`` lets a bulk caller (the importer) report the change once."""
-    _check_can_write(actor, item.unit_id, scope_ids)
-    if not item.status:
-        item.status = spec.workflow.initial
-    item.full_clean()
-    refresh_deadline(spec, item)
-    stamp_actor(item, actor)
-    item.save()
-    _record(item, actor, "", item.status, note, None)
-    if notify:
-        data_changed([item.unit_id])
-    return item
-
-
-@transaction.atomic
-def item_update(spec: Register, item, *, actor: User, scope_ids: list[int]):
-    _check_can_write(actor, item.unit_id, scope_ids)
-    before = type(item)._default_manager.filter(pk=item.pk).values_list("unit_id", flat=True).first()
-    item.full_clean()
-    refresh_deadline(spec, item)
-    stamp_actor(item, actor)
-    item.save()
-    data_changed({item.unit_id, before} - {None})  # an item moved to another unit changes both
-    return item
-
-
-@transaction.atomic
-def item_transition(
-    spec: Register,
-    item,
-    to: str,
-    *,
-    actor: User,
-    scope_ids: list[int],
-    on: date,
-    values: dict | None = None,
-    note: str = "",
-):
-    """Move ``item`` one step along its workflow, recording the step's date and required fields."""
-    _check_can_write(actor, item.unit_id, scope_ids)
-    step = spec.workflow.step(item.status, to)
-    if step is None:
-        raise ValidationError(
-            f"“{spec.workflow.label(item.status)}”状态下不能执行“{spec.workflow.label(to)}”。"
-        )
-    for name, value in (values or {}).items():
-        setattr(item, name, value)
-    if step.date_field:
-        setattr(item, step.date_field, on)
-    missing = [
-        str(item._meta.get_field(f).verbose_name) for f in step.requires if getattr(item, f) in (None, "")
-    ]
-    if missing:
-        raise ValidationError(f"“{step.label}”需要填写：{'、'.join(missing)}。")
-    if step.effect:
-        step.effect(item, on)
-    old = item.status
-    item.status = to
-    item.full_clean()
-    refresh_deadline(spec, item)
-    stamp_actor(item, actor)
-    item.save()
-    _record(item, actor, old, to, step.label, on, note)
-    data_changed([item.unit_id])
-    return item
-
-
-def attach(spec: Register, item, *, name: str, data: bytes, actor: User, scope_ids: list[int]) -> Attachment:
+# -- attachments ----------------------------------------------------------------------------------
+def attach(
+    spec: Register, item: Any, *, name: str, data: bytes, actor: User, scope_ids: Iterable[int]
+) -> Attachment:
     """Keep a file with a register item, after checking its size and that it is what its name says."""
     _check_can_write(actor, item.unit_id, scope_ids)
     suffix = Path(name).suffix.lower()
@@ -174,7 +573,7 @@ def attach(spec: Register, item, *, name: str, data: bytes, actor: User, scope_i
         allowed = "、".join(s.lstrip(".") for s in ATTACHMENT_MAGIC)
         raise ValidationError(f"{name}：不支持的附件类型，可上传 {allowed}")
     if not data:
-        raise ValidationError(f"{name}：文件是空的")
+        raise ValidationError(f"{name}：文件为空")
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ValidationError(f"{name}：文件过大，附件不超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB")
     if not data.startswith(ATTACHMENT_MAGIC[suffix]):
@@ -191,3 +590,18 @@ def attach(spec: Register, item, *, name: str, data: bytes, actor: User, scope_i
     attachment.file.save(f"{attachment.sha256[:16]}{suffix}", ContentFile(data), save=False)
     attachment.save()
     return attachment
+
+
+__all__ = [
+    "MAX_ATTACHMENT_BYTES",
+    "Pending",
+    "StaleEdit",
+    "attach",
+    "item_create",
+    "item_transition",
+    "item_update",
+    "prepare_new",
+    "refresh_all_deadlines",
+    "refresh_deadline",
+    "validate",
+]

@@ -1,14 +1,17 @@
-"""The declaration of a register: everything the shared pages, importer, exporter and deadline
+"""The declaration of a register: everything the shared pages, forms, importer, exporter and deadline
 machinery need to know about one kind of 台账. A new register declares one ``Register`` and calls
-``register()``; it writes no views, import code or list templates of its own."""
+``register()``; it writes no views, forms, import code or list templates of its own.
+
+Each model field is named once, in ``columns`` (or, deliberately, in ``excluded``); the edit form, the
+list, its search and filters, the Excel template, the import and the export all derive from that list.
+The declaration is checked at start-up (``registers.checks``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django import forms
 from django.db import models
 
 from .workflow import Workflow
@@ -19,39 +22,102 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Column:
-    """A field as a column of the list page, the Excel template, the import and the export."""
+    """A model field as a column of the 台账: on the form, the list, the Excel template, import, export."""
 
-    field: str  # model field, or a dotted path for display only (e.g. "unit.name")
+    field: str
     header: str | None = None  # defaults to the field's verbose name
-    required: bool = False  # required in an imported row
-    importable: bool = True
-    choices_from_labels: bool = True  # choice fields are written and read by their Chinese label
+    required: bool = False  # must be filled on entry (the form and an imported row alike)
+    listed: bool = False  # a column of the list page
+    search: bool = False  # found by the list's search box (people and units by name)
+    filter: bool = False  # a choice filter on the list page
+    importable: bool = True  # False: computed by the register, shown and exported only
+    planned: bool = False  # a date that may lie ahead (a term's end); other dates may not be after today
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class Child:
+    """Rows that belong to an item (the points of a review opinion, the objects of a draw …): a formset
+    on the item's form, a second sheet of the Excel template keyed by the item's natural key, a table on
+    the detail page."""
+
+    model: type[models.Model]
+    fk: str  # the child's foreign key to the item
+    label: str  # 审查意见要点
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one declaration per register
 class Register:
     key: str  # URL segment and CLI name, e.g. "legality-reviews"
     model: type[models.Model]
     label: str  # 合法性审查台账
     item_label: str  # 合法性审查
     workflow: Workflow
-    form: type[forms.ModelForm]
-    columns: tuple[Column, ...]  # import/export columns (unit first)
-    list_columns: tuple[str, ...]  # fields shown on the list page
-    search_fields: tuple[str, ...]
-    filter_fields: tuple[str, ...] = ()  # choice fields offered as list filters (besides 状态 and 期限)
-    natural_key: tuple[str, ...] = ()  # fields that identify an item within a unit (duplicates)
+    columns: tuple[Column, ...]  # every field, unit first
+    natural_key: tuple[str, ...] = ()  # fields that identify an item within a unit (a unique constraint)
+    excluded: tuple[str, ...] = ()  # model fields deliberately in no column (derived bookkeeping)
+    children: tuple[Child, ...] = ()
     title_field: str = "title"
     year_field: str | None = None  # date field whose year the list's year filter uses
-    deadline: Callable[[models.Model], Deadline | None] | None = None
-    summary: Callable[[models.Model], list[tuple[str, str]]] | None = None  # facts for the detail page
-    derive: Callable[[models.Model], None] | None = None  # sets fields computed from others, before saving
-    links: Callable[[models.Model], list[tuple[str, str]]] | None = None  # (label, url) buttons on detail
+    deadline: Callable[[Any], Deadline | None] | None = None
+    summary: Callable[[Any], list[tuple[str, str]]] | None = None  # facts for the detail page
+    derive: Callable[[Any], None] | None = None  # sets fields computed from others, before saving
+    links: Callable[[Any], list[tuple[str, str]]] | None = None  # (label, url) buttons on detail
     create_url_name: str | None = None  # a register whose items are made by their own page (a report)
     extra_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, url name)
 
-    def title(self, item: models.Model) -> str:
+    def title(self, item: Any) -> str:
         return str(getattr(item, self.title_field))
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.field == name), None)
+
+    def model_field(self, name: str) -> Any:
+        return self.model._meta.get_field(name)
+
+    @property
+    def list_columns(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.columns if c.listed)
+
+    @property
+    def filter_fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.columns if c.filter)
+
+    @property
+    def search_fields(self) -> tuple[str, ...]:
+        """Lookups of the search box: text fields themselves, people and units by name, linked items by
+        their natural key."""
+        lookups = []
+        for column in self.columns:
+            if not column.search:
+                continue
+            model_field = self.model_field(column.field)
+            if model_field.is_relation:
+                related = model_field.related_model
+                target = (
+                    "name"
+                    if related is None or related._meta.label in ("org.Person", "org.Unit")
+                    else (register_for(related).natural_key[0])
+                )
+                lookups.append(f"{column.field}__{target}")
+            else:
+                lookups.append(column.field)
+        return tuple(lookups)
+
+    @property
+    def form_fields(self) -> tuple[str, ...]:
+        """What the create and edit forms carry: entered fields that no workflow step owns."""
+        owned = self.workflow.owned_fields
+        return tuple(
+            c.field
+            for c in self.columns
+            if c.importable and c.field != "status" and c.field not in owned
+            and self.model_field(c.field).editable
+        )  # fmt: skip
+
+    @property
+    def import_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.importable)
 
 
 REGISTRY: dict[str, Register] = {}
@@ -65,4 +131,11 @@ def register(spec: Register) -> Register:
 
 
 def register_for(model: type[models.Model]) -> Register:
-    return next(spec for spec in REGISTRY.values() if spec.model is model)
+    for spec in REGISTRY.values():
+        if spec.model is model:
+            return spec
+    raise LookupError(f"{model.__name__} is not a declared register")
+
+
+def is_register_model(model: type[models.Model] | None) -> bool:
+    return any(spec.model is model for spec in REGISTRY.values())

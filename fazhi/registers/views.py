@@ -15,8 +15,16 @@ from fazhi.core.xlsx import xlsx_response
 
 from . import excel, selectors, services
 from .deadlines import today
-from .forms import AttachmentForm, ImportForm, ListFilterForm, transition_form_class
-from .spec import REGISTRY, Register, register_for
+from .forms import (
+    AttachmentForm,
+    ImportForm,
+    ListFilterForm,
+    child_formset,
+    form_class,
+    transition_form_class,
+)
+from .present import display
+from .spec import REGISTRY, Register, is_register_model, register_for
 
 PAGE_SIZE = 50
 
@@ -55,7 +63,7 @@ def register_list(request, key: str):
         {
             "item": item,
             "status": spec.workflow.label(item.status),
-            "cells": [excel.display(spec, item, name) for name in spec.list_columns],
+            "cells": [display(spec, item, name, request.user) for name in spec.list_columns],
         }
         for item in selectors.with_due_state(spec, page.object_list)
     ]
@@ -75,8 +83,9 @@ def register_list(request, key: str):
 def register_export(request, key: str):
     spec = _spec(key)
     _, filters = _filters(request, spec)
-    items = selectors.items_in(spec, request.scope.unit_ids, filters)
-    return xlsx_response(excel.export_bytes(spec, items), f"{spec.label}-{today().isoformat()}.xlsx")
+    items = selectors.items_for_export(spec, request.scope.unit_ids, filters)
+    data = excel.export_bytes(spec, items, request.user)
+    return xlsx_response(data, f"{spec.label}-{today().isoformat()}.xlsx")
 
 
 def register_template(request, key: str):
@@ -112,21 +121,34 @@ def register_import(request, key: str):
     return render(request, "registers/import.html", {"spec": spec, "form": form, "errors": errors})
 
 
-def _detail_fields(spec: Register, item) -> list[dict]:
+def _detail_fields(spec: Register, item, viewer) -> list[dict]:
     fields = []
-    for field in spec.model._meta.concrete_fields:
-        if not field.editable or field.name in ("id", "status", "note"):
+    for column in spec.columns:
+        field = spec.model_field(column.field)
+        if column.field in ("status", "note"):
             continue
-        value = excel.display(spec, item, field.name)
+        value = display(spec, item, column.field, viewer)
         link = None
-        if isinstance(field, models.ForeignKey) and field.related_model in {
-            s.model for s in REGISTRY.values()
-        }:
+        if isinstance(field, models.ForeignKey) and is_register_model(field.related_model):
             related = getattr(item, field.name)
             if related is not None:
                 link = reverse("registers:detail", args=[register_for(field.related_model).key, related.pk])
-        fields.append({"label": field.verbose_name, "value": value, "link": link})
+        fields.append({"label": excel.header(spec, column), "value": value, "link": link})
     return fields
+
+
+def _children(spec: Register, item) -> list[dict]:
+    tables = []
+    for child in spec.children:
+        rows = child.model._default_manager.filter(**{child.fk: item})
+        tables.append(
+            {
+                "label": child.label,
+                "headers": [excel.header(spec, c, child.model) for c in child.columns],
+                "rows": [[excel._child_display(child, row, c) for c in child.columns] for row in rows],
+            }
+        )
+    return tables
 
 
 def item_detail(request, key: str, pk: int):
@@ -138,7 +160,8 @@ def item_detail(request, key: str, pk: int):
         "item": item,
         "title": spec.title(item),
         "status_label": spec.workflow.label(item.status),
-        "fields": _detail_fields(spec, item),
+        "fields": _detail_fields(spec, item, request.user),
+        "children": _children(spec, item),
         "summary": spec.summary(item) if spec.summary else [],
         "links": spec.links(item) if spec.links else [],
         "steps": spec.workflow.steps_from(item.status) if request.user.can_edit else (),
@@ -152,6 +175,19 @@ def item_detail(request, key: str, pk: int):
     return render(request, "registers/detail.html", context)
 
 
+def _formsets(spec: Register, request, item) -> list:
+    """The child rows' formsets; one the page did not send (a client posting the item's fields only)
+    stays unbound and leaves the stored rows as they are."""
+    formsets = []
+    for child in spec.children:
+        prefix = child.model._meta.model_name
+        sent = request.method == "POST" and f"{prefix}-TOTAL_FORMS" in request.POST
+        formset = child_formset(spec, child)(request.POST if sent else None, instance=item, prefix=prefix)
+        formset.label = child.label
+        formsets.append(formset)
+    return formsets
+
+
 def item_edit(request, key: str, pk: int | None = None):
     spec = _spec(key)
     _require_editor(request)
@@ -159,39 +195,71 @@ def item_edit(request, key: str, pk: int | None = None):
     if item is None and spec.create_url_name:
         return redirect(spec.create_url_name)
     initial = {"unit": request.scope.unit} if item is None else None
-    form = spec.form(request.POST or None, instance=item, initial=initial, scope_ids=request.scope.unit_ids)
-    if request.method == "POST" and form.is_valid():
+    form = form_class(spec)(
+        request.POST or None, instance=item, initial=initial, scope_ids=request.scope.unit_ids
+    )
+    formsets = _formsets(spec, request, item or spec.model())
+    conflict = None
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets if f.is_bound):
+        children = {
+            child: [
+                f.instance
+                for f in fs.forms
+                if f not in fs.deleted_forms and (f.instance.pk or f.has_changed())
+            ]
+            for child, fs in zip(spec.children, formsets, strict=True)
+            if fs.is_bound
+        }
         try:
             if item is None:
                 item = services.item_create(
-                    spec, form.save(commit=False), actor=request.user, scope_ids=request.scope.unit_ids
-                )
+                    spec, form.save(commit=False), actor=request.user, scope_ids=request.scope.unit_ids,
+                    related=form.related, children=children,
+                )  # fmt: skip
             else:
                 services.item_update(
-                    spec, form.save(commit=False), actor=request.user, scope_ids=request.scope.unit_ids
-                )
+                    spec, form.save(commit=False), actor=request.user, scope_ids=request.scope.unit_ids,
+                    read_version=form.cleaned_data.get("version"), related=form.related, children=children,
+                )  # fmt: skip
+        except services.StaleEdit as exc:
+            conflict = exc
+            data = request.POST.copy()
+            data["version"] = exc.version  # saving again now overwrites, knowingly
+            form = form_class(spec)(data, instance=item, scope_ids=request.scope.unit_ids)
+            form.is_valid()
+            form.add_error(None, exc.messages)
         except ValidationError as exc:
             apply_validation_errors(form, exc)
         else:
             messages.success(request, f"已保存{spec.item_label}“{spec.title(item)}”。")
             return redirect("registers:detail", key, item.pk)
     title = f"新增{spec.item_label}" if item is None else f"编辑{spec.item_label}"
-    return render(request, "registers/form.html", {"spec": spec, "form": form, "title": title, "item": item})
+    context = {
+        "spec": spec,
+        "form": form,
+        "formsets": formsets,
+        "title": title,
+        "item": item,
+        "conflict": conflict,
+    }
+    return render(request, "registers/form.html", context)
 
 
 def item_transition(request, key: str, pk: int, to: str):
     spec = _spec(key)
     _require_editor(request)
     item = selectors.item_in_scope(spec, pk, request.scope.visible_ids)
-    step = spec.workflow.step(item.status, to)
+    seen = request.POST.get("expected_status") or item.status
+    step = spec.workflow.step(seen, to)
     if step is None:
         messages.error(request, f"“{spec.workflow.label(item.status)}”状态下不能执行该操作。")
         return redirect("registers:detail", key, pk)
-    form_class = transition_form_class(spec, step)
-    form = form_class(request.POST or None)
+    form_class_ = transition_form_class(spec, step)
+    form = form_class_(request.POST or None, scope_ids=request.scope.unit_ids, instance=item)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         on, note = data.pop("on", today()), data.pop("note", "")
+        expected = data.pop("expected_status", "") or None
         try:
             services.item_transition(
                 spec,
@@ -202,6 +270,7 @@ def item_transition(request, key: str, pk: int, to: str):
                 on=on,
                 values=data,
                 note=note,
+                expected_status=expected,
             )
         except ValidationError as exc:
             apply_validation_errors(form, exc)

@@ -1,10 +1,15 @@
-"""A register's workflow: its states, the steps allowed from each, and which states close an item."""
+"""A register's workflow: its states, the steps allowed from each, and which states close an item.
+
+The workflow owns an item's state: only a step changes it, and a step's ``effect`` (the legal
+precondition it enforces) runs on every entry path, including an import of a record already in a later
+state, which replays the steps that lead there (``Workflow.paths_to``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 
@@ -14,7 +19,8 @@ class Step:
 
     ``date_field`` is the item's field that records the step's date (asked for on the step's form);
     ``requires`` are further fields the step's form asks for and that must be filled;
-    ``effect(item, on)`` applies the register's own rules of the step (it may raise ValidationError).
+    ``effect(item, on)`` applies the register's own rules of the step (it may raise ValidationError);
+    ``sets`` names the fields the effect fills in, which no edit form may change.
     """
 
     to: str
@@ -22,6 +28,12 @@ class Step:
     date_field: str | None = None
     requires: tuple[str, ...] = ()
     effect: Callable[[Any, date], None] | None = None
+    sets: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field this step fills in."""
+        return ((self.date_field,) if self.date_field else ()) + self.requires + self.sets
 
 
 @dataclass(frozen=True)
@@ -46,3 +58,38 @@ class Workflow:
     @property
     def choices(self) -> list[tuple[str, str]]:
         return list(self.states.items())
+
+    @cached_property
+    def owned_fields(self) -> frozenset[str]:
+        """Fields only steps fill in: an edit form never carries them."""
+        return frozenset(f for steps in self.steps.values() for step in steps for f in step.fields)
+
+    def paths_to(self, target: str) -> list[tuple[Step, ...]]:
+        """Every way from the initial state to ``target`` without visiting a state twice, shortest first
+        (an import replays one of them; the graphs are small, so all are listed)."""
+        found: list[tuple[Step, ...]] = []
+
+        def walk(state: str, path: tuple[Step, ...], seen: frozenset[str]) -> None:
+            if state == target:
+                found.append(path)
+                return
+            for step in self.steps_from(state):
+                if step.to not in seen:
+                    walk(step.to, (*path, step), seen | {step.to})
+
+        walk(self.initial, (), frozenset({self.initial}))
+        return sorted(found, key=len)
+
+    def problems(self) -> list[str]:
+        """What is wrong with the declaration itself (checked at start-up)."""
+        errors = []
+        if self.initial not in self.states:
+            errors.append(f"initial state {self.initial!r} is not a state")
+        for source, steps in self.steps.items():
+            for step in steps:
+                if source not in self.states or step.to not in self.states:
+                    errors.append(f"step {source!r} → {step.to!r} names an unknown state")
+        errors += [f"closed state {s!r} is not a state" for s in self.closed if s not in self.states]
+        unreachable = [s for s in self.states if s != self.initial and not self.paths_to(s)]
+        errors += [f"state {s!r} cannot be reached from {self.initial!r}" for s in unreachable]
+        return errors

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from fazhi.registers.models import RegisterItem
+from fazhi.registers.models import RegisterItem, not_before, status_field, valid_status
 
 from .analyzer.structure import OPTIONAL_PARTS, PART_SHORT_NAMES
 
@@ -61,10 +61,18 @@ class AnalyzedReport(models.Model):
         ]
 
 
+class ReportStatus(models.TextChoices):
+    DRAFTING = "drafting", "起草中"
+    REVIEWING = "reviewing", "审核中"
+    SUBMITTED = "submitted", "已报送"
+    PUBLISHED = "published", "已公开"
+
+
 class AnnualReport(RegisterItem):
     """A unit's 法治政府建设情况报告 for a year: drafted from the registers, edited, rendered as a 公文,
     submitted and published (《法治政府建设与责任落实督察工作规定》第二十四、二十五条)."""
 
+    status = status_field(ReportStatus)
     year = models.PositiveSmallIntegerField("报告年度")
     title = models.CharField("标题", max_length=200)
     signatory = models.CharField("落款单位", max_length=100)
@@ -78,7 +86,9 @@ class AnnualReport(RegisterItem):
     class Meta:
         ordering = ["-year", "unit__code"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="one_annual_report_per_unit_year")
+            models.UniqueConstraint(fields=["unit", "year"], name="one_annual_report_per_unit_year"),
+            valid_status(ReportStatus, "annual_report_status_valid"),
+            not_before("published_on", "submitted_on", "annual_report_published_after_submitted"),
         ]
         verbose_name = "年度法治政府建设情况报告"
         verbose_name_plural = "年度法治政府建设情况报告"

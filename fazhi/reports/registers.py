@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.urls import reverse
 
 from fazhi.org.models import UnitLevel
 from fazhi.registers.deadlines import Deadline
-from fazhi.registers.forms import RegisterItemForm
 from fazhi.registers.spec import Column, Register, register
 from fazhi.registers.workflow import Step, Workflow
 from fazhi.rules.services import annual_due_date, effective_rule
 
-from .models import AnnualReport
+from .models import AnnualReport, ReportStatus
 
 WORKFLOW = Workflow(
-    states={"drafting": "起草中", "reviewing": "审核中", "submitted": "已报送", "published": "已公开"},
+    states=dict(ReportStatus.choices),
     initial="drafting",
     steps={
         "drafting": (Step("reviewing", "提交审核"),),
@@ -58,14 +56,6 @@ def report_links(report: AnnualReport) -> list[tuple[str, str]]:
     ]
 
 
-class AnnualReportForm(RegisterItemForm):
-    public_url = forms.URLField(label="公开网址", required=False, assume_scheme="https")
-
-    class Meta:
-        model = AnnualReport
-        fields = ["unit", "responsible", "year", "title", "signatory", "signed_on", "public_url", "note"]
-
-
 ANNUAL_REPORTS = register(
     Register(
         key="annual-reports",
@@ -73,20 +63,20 @@ ANNUAL_REPORTS = register(
         label="年度法治政府建设情况报告",
         item_label="年度报告",
         workflow=WORKFLOW,
-        form=AnnualReportForm,
         columns=(
-            Column("unit", required=True),
-            Column("year", required=True),
-            Column("title", required=True),
-            Column("signatory", required=True),
-            Column("signed_on"),
-            Column("submitted_on"),
-            Column("published_on"),
+            Column("unit", required=True, search=True),
+            Column("year", required=True, listed=True),
+            Column("title", required=True, listed=True, search=True),
+            Column("signatory", required=True, search=True),
+            Column("signed_on", planned=True),
+            Column("reviewed_on"),
+            Column("submitted_on", listed=True),
+            Column("published_on", listed=True),
             Column("public_url"),
+            Column("responsible", search=True),
             Column("status", header="状态"),
+            Column("note"),
         ),
-        list_columns=("title", "year", "submitted_on", "published_on"),
-        search_fields=("title",),
         natural_key=("year",),
         year_field=None,
         deadline=report_deadline,

@@ -22,6 +22,7 @@ HEADERS = [
     "事项类型",
     "送审单位",
     "送审日期",
+    "受理日期",
     "审查人员",
     "审查结论",
     "出具意见日期",
@@ -48,6 +49,7 @@ GOOD = [
         "规范性文件",
         "乡村建办",
         "2024-03-01",
+        "2024-03-04",
         "李审查",
         "合法",
         "2024年3月12日",
@@ -60,6 +62,7 @@ GOOD = [
         "行政协议",
         "乡经发办",
         datetime(2024, 5, 6),
+        "",
         "",
         "",
         "",
@@ -104,8 +107,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(office_user, scope, r
     new_review(number="长冈审〔2024〕7号")
     bad = [
         GOOD[0],
-        ["河口镇", "长冈审〔2024〕3号", "事项", "行政协议", "乡经发办", "2024-05-06", "", "", "", ""],
-        ["长冈乡司法所", "长冈审〔2024〕4号", "", "行政协议", "乡经发办", "2024/13/01", "", "", "", ""],
+        ["河口镇", "长冈审〔2024〕3号", "事项", "行政协议", "乡经发办", "2024-05-06", "", "", "", "", ""],
+        ["长冈乡司法所", "长冈审〔2024〕4号", "", "行政协议", "乡经发办", "2024/13/01", "", "", "", "", ""],
         [
             "长冈乡司法所",
             "长冈审〔2024〕5号",
@@ -113,13 +116,14 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(office_user, scope, r
             "行政许可",
             "乡经发办",
             "2024-05-06",
+            "",
             "王五",
             "",
             "",
             "",
         ],
-        ["长冈乡司法所", "长冈审〔2024〕1号", "重复", "其他", "乡经发办", "2024-05-06", "", "", "", ""],
-        ["长冈乡司法所", "长冈审〔2024〕7号", "已有", "其他", "乡经发办", "2024-05-06", "", "", "", ""],
+        ["长冈乡司法所", "长冈审〔2024〕1号", "重复", "其他", "乡经发办", "2024-05-06", "", "", "", "", ""],
+        ["长冈乡司法所", "长冈审〔2024〕7号", "已有", "其他", "乡经发办", "2024-05-06", "", "", "", "", ""],
         [
             "长冈乡司法所",
             "长冈审〔2024〕8号",
@@ -127,6 +131,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(office_user, scope, r
             "其他",
             "乡经发办",
             "2024-05-06",
+            "",
             "",
             "",
             "2024-05-20",
@@ -142,7 +147,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(office_user, scope, r
         "第5行「事项类型」：“行政许可”不是可选值（重大行政决策、规范性文件、行政协议、重大执法决定、其他）",
         "第5行「审查人员」：人员“王五”不存在或不在您的权限范围内",
         "第6行：与第2行重复（审查编号相同）",
-        "第7行：系统中已有该合法性审查（审查编号相同）",
+        "第7行「审查编号」：本单位已有审查编号“长冈审〔2024〕7号”的合法性审查，不能重复登记。",
         "第8行「审查结论」：已填写出具意见日期，请选择审查结论。",
     ]
     assert LegalityReview.objects.count() == 1  # only the one made before
@@ -182,7 +187,9 @@ def test_export_follows_filters_and_can_be_imported_again(county, office_user, s
             actor=office_user,
             scope_ids=scope,
         )
-    assert failed.value.messages == ["第2行：系统中已有该合法性审查（审查编号相同）"]
+    assert failed.value.messages == [
+        "第2行「审查编号」：本单位已有审查编号“长冈审〔2024〕1号”的合法性审查，不能重复登记。"
+    ]
 
 
 def test_import_and_export_commands(tmp_path, county, office_user, reviewer, capsys):
@@ -191,7 +198,7 @@ def test_import_and_export_commands(tmp_path, county, office_user, reviewer, cap
     assert main(["import", "legality-reviews", str(path), "--user", "changgang"]) == 0
     assert "已导入2条合法性审查" in capsys.readouterr().out
     assert main(["import", "legality-reviews", str(path), "--user", "changgang"]) == 2
-    assert "第2行：系统中已有该合法性审查" in capsys.readouterr().err
+    assert "第2行「审查编号」：本单位已有审查编号" in capsys.readouterr().err
     out = tmp_path / "out.xlsx"
     assert (
         main(["export", "legality-reviews", "--user", "changgang", "--unit", "C-T1S", "--out", str(out)]) == 0

@@ -10,7 +10,7 @@ from fazhi.decisions.registers import LEGALITY_REVIEWS, review_summary
 from fazhi.jobs.testing import run_queued_tasks
 from fazhi.org.models import UserRole
 from fazhi.org.tests.factories import UserFactory
-from fazhi.registers import services
+from fazhi.registers import deadlines, services
 from fazhi.registers.deadlines import DueState, due_state
 from fazhi.registers.selectors import timeline
 from fazhi.rules.models import RuleOverride
@@ -103,14 +103,17 @@ def test_steps_must_follow_the_workflow_and_fill_their_fields(new_review, office
     review = new_review()
     with pytest.raises(ValidationError, match="不能执行"):
         step(review, "issued", date(2024, 10, 1), office_user, scope, opinion=Opinion.LAWFUL)
+    with pytest.raises(ValidationError) as error:
+        step(review, "accepted", date(2024, 9, 1), office_user, scope)
+    assert "受理日期不能早于送审日期" in str(error.value)
     step(review, "accepted", date(2024, 9, 27), office_user, scope)
     with pytest.raises(ValidationError, match="需要填写：审查结论、审查人员"):
         step(review, "issued", date(2024, 10, 1), office_user, scope)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error:  # a step's field is not changed by an edit
         review = LegalityReview.objects.get(pk=review.pk)
-        review.accepted_on = date(2024, 9, 1)
+        review.accepted_on = date(2024, 9, 30)
         services.item_update(LEGALITY_REVIEWS, review, actor=office_user, scope_ids=scope)
-    assert "受理日期不能早于送审日期" in str(error.value)
+    assert "受理日期只能在办理步骤中填写" in str(error.value)
 
 
 def test_only_editors_within_scope_may_write(county, new_review, office_user, scope):
@@ -142,7 +145,7 @@ def test_due_states(due, is_open, state):
 
 
 def test_a_deadline_in_an_unknown_year_is_flagged_until_its_schedule_is_loaded(
-    new_review, office_user, scope, django_capture_on_commit_callbacks
+    new_review, office_user, scope, django_capture_on_commit_callbacks, monkeypatch
 ):
     from fazhi.workdays.schedules import parse_schedule
     from fazhi.workdays.services import schedule_load
@@ -154,6 +157,7 @@ def test_a_deadline_in_an_unknown_year_is_flagged_until_its_schedule_is_loaded(
         run_queued_tasks()
 
     load(2099, ["2099-01-01"])  # years far ahead, so no release of chinese-calendar can know them
+    monkeypatch.setattr(deadlines, "today", lambda: date(2099, 12, 31))  # dates may not lie ahead
     review = new_review(submitted_on=date(2099, 12, 21))
     step(review, "accepted", date(2099, 12, 21), office_user, scope)
     # 15 working days reach into 2100, whose holidays are not known: counted on weekends only, flagged

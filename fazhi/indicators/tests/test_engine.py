@@ -15,7 +15,7 @@ from fazhi.indicators import services
 from fazhi.indicators.engine import compute
 from fazhi.indicators.formulas import DEFINITIONS
 from fazhi.org.models import Unit, UnitLevel, UserRole
-from fazhi.org.tests.factories import UnitFactory, UserFactory
+from fazhi.org.tests.factories import PersonFactory, UnitFactory, UserFactory
 from fazhi.registers.services import item_create
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,9 @@ def test_cache_is_used_until_a_register_changes(
         kind="other",
         submitter="s",
         submitted_on=date(2024, 6, 1),
-        status="issued",
+        accepted_on=date(2024, 6, 2),
+        reviewer=PersonFactory(unit=county["changgang_office"]),
+        status="issued",  # an issued review registered afterwards: its steps are replayed
         opinion="lawful",
         opinion_on=date(2024, 6, 3),
     )
@@ -197,7 +199,9 @@ def test_kept_figures_follow_every_write(
         kind="other",
         submitter="s",
         submitted_on=date(2024, 6, 1),
-        status="issued",
+        accepted_on=date(2024, 6, 2),
+        reviewer=PersonFactory(unit=county["changgang_office"]),
+        status="issued",  # an issued review registered afterwards: its steps are replayed
         opinion="lawful",
         opinion_on=date(2024, 6, 3),
     )
