@@ -20,7 +20,7 @@ from fazhi.core.formats import plain_number
 from fazhi.indicators.catalogue import indicators
 from fazhi.rules.catalogue import national_rule
 
-from .facts import PERCENT_UNITS, Fact, between_marks, unit_group
+from .facts import PERCENT_UNITS, TOTAL_ROW_RE, Fact, between_marks, table_blocks, unit_group
 from .structure import OPTIONAL_PARTS
 
 log = logging.getLogger(__name__)
@@ -302,8 +302,8 @@ def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
     words: dict[int, set[str]] = {}
     neighbours: dict[int, set[int]] = {}
     for i, f in enumerate(facts):
-        if f.unit in PERCENT_UNITS or f.approx:
-            continue
+        if f.unit in PERCENT_UNITS or f.approx or f.cell is not None:
+            continue  # a table's cells are checked as a table
         words[i] = _bigrams(f.label)
         key = (f.indicator, f.unit)
         candidates: set[int] = set()
@@ -333,6 +333,82 @@ def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
         message = f"“{a.quote}”与“{b.quote}”：{_figure(a)}、{_figure(b)}，{verdict}"
         checks.append(Check("repeated_figure", ok, message, [j, i]))
     return sorted(checks, key=lambda c: c.facts)
+
+
+# -- tables: a 合计 row (or column) against the rows (or columns) it totals -----------------------------
+_PART_OF_ROW_RE = re.compile(r"^(?:其中|含|包括|内含)")
+
+
+def _table_sum(facts: list[Fact], total: int, parts: list[int], what: str) -> Check | None:
+    units = {facts[i].unit for i in [total, *parts]}
+    if len(parts) < 2 or len(units) != 1 or units & PERCENT_UNITS:
+        return None  # rates and shares do not add up
+    summed = sum((facts[i].value for i in parts), Decimal(0))
+    terms = " + ".join(_figure(facts[i]) for i in parts)
+    stated = facts[total]
+    # figures with decimals may each be rounded: the sum may differ by half a unit of the last place each
+    step = max((Decimal(1).scaleb(_places(facts[i].value)) for i in [total, *parts]), default=Decimal(1))
+    slack = step / 2 * len(parts) if step < 1 else Decimal(0)
+    ok = abs(summed - stated.value) <= slack
+    verdict = "一致" if ok else "不一致，请核对表格数字"
+    return Check(
+        "table_sum",
+        ok,
+        f"{what}：{terms} = {plain_number(summed)}，表中合计{_figure(stated)}，{verdict}",
+        [total, *parts],
+    )
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def table_checks(text: str, facts: list[Fact]) -> list[Check]:
+    """Each 合计/总计 row of a table against the rows above it (since the last total), column by column;
+    each 合计 column against the other columns of its row. Rows named 其中… are parts of a part."""
+    grids: dict[int, dict[tuple[int, int], int]] = {}
+    for i, f in enumerate(facts):
+        if f.cell is not None:
+            grids.setdefault(f.cell[0], {})[f.cell[1:]] = i
+    if not grids:
+        return []
+    blocks = table_blocks(text)
+    checks = []
+    for t, grid in grids.items():
+        rows = blocks[t]
+        names = [text[slice(*row.cells[0])].strip() for row in rows]
+        header = [text[slice(*cell)].strip() for cell in rows[0].cells]
+        columns = sorted({c for _, c in grid})
+        previous_total = -1
+        for r, name in enumerate(names):
+            if not TOTAL_ROW_RE.match(name) or not any((r, c) in grid for c in columns):
+                continue
+            members = [
+                k
+                for k in range(previous_total + 1, r)
+                if any((k, c) in grid for c in columns) and not _PART_OF_ROW_RE.match(names[k])
+            ]
+            previous_total = r
+            for c in columns:
+                if (r, c) not in grid:
+                    continue
+                parts = [grid[(k, c)] for k in members if (k, c) in grid]
+                column = header[c] if c < len(header) else f"第{c + 1}列"
+                if check := _table_sum(facts, grid[(r, c)], parts, f"表格“{column}”列各行之和"):
+                    checks.append(check)
+        for c in columns:
+            if c >= len(header) or not TOTAL_ROW_RE.match(header[c]):
+                continue
+            others = [
+                k for k in columns if k != c and k < len(header) and not _PART_OF_ROW_RE.match(header[k])
+            ]
+            for r in sorted({r for r, _ in grid}):
+                if (r, c) in grid and not TOTAL_ROW_RE.match(names[r]):
+                    parts = [grid[(r, k)] for k in others if (r, k) in grid]
+                    if check := _table_sum(facts, grid[(r, c)], parts, f"表格“{names[r]}”行各列之和"):
+                        checks.append(check)
+    return checks
 
 
 # -- year and required parts --------------------------------------------------------------------------
@@ -389,6 +465,7 @@ def run_checks(
         ("分项之和", lambda: [_sum_check(facts, whole, pieces) for whole, pieces in found_breakdowns]),
         ("比率", lambda: rate_checks(text, facts)),
         ("重复数字", lambda: repeated_figure_checks(text, facts)),
+        ("表格合计", lambda: table_checks(text, facts)),
     ]
     checks: list[Check] = []
     for name, family in families:

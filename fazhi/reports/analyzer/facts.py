@@ -100,6 +100,8 @@ class Fact:
     # the clause the quote is cut from (offsets into the same text as start/end)
     quote_start: int = 0
     quote_end: int = 0
+    # a table cell's (table, row, column), counted in the text's tables from 0
+    cell: tuple[int, int, int] | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -250,7 +252,139 @@ def extract_facts(text: str, junk: list[tuple[int, int]] | None = None) -> list[
             facts += _facts_of(text, m, junk)
         except (ValueError, ArithmeticError):
             continue  # not a numeral after all (二一件, 5-3人)
+    if "\t" in text:
+        facts = _with_table_cells(text, facts, junk)
     return facts
+
+
+# -- tables: rows of tab-separated cells, as the readers write them ------------------------------------
+BARE_NUMBER_RE = re.compile(rf"^(?P<num>{ARABIC})(?P<unit>%|‰)?$")
+_UNIT_IN_HEADER_RE = re.compile(
+    rf"[（(]\s*(?:单位\s*[:：]\s*)?(?P<unit>{UNIT_ALTERNATION}|%|‰)\s*[)）]|单位\s*[:：]\s*(?P<unit2>{UNIT_ALTERNATION}|%|‰)"
+)
+_UNIT_NOUN_RE = re.compile(rf"(?P<unit>{UNIT_ALTERNATION})数(?:量)?$")
+# columns that hold codes, dates and ordinals, not quantities
+_NOT_QUANTITY_HEADER_RE = re.compile(r"序号|编号|代码|年份|年度|日期|时间|电话|号码|排名|名次|文号|邮编|账号")
+TOTAL_ROW_RE = re.compile(r"^(?:合计|总计|小计|总数|共计|全[县区市乡镇省])")
+
+
+@dataclass
+class TableRow:
+    start: int  # of the line
+    end: int
+    cells: list[tuple[int, int]]  # each cell's span in the text
+
+
+def table_blocks(text: str) -> list[list[TableRow]]:
+    """Runs of two or more consecutive lines holding tab-separated cells; a row without numbers after
+    rows with numbers heads a new table."""
+    blocks: list[list[TableRow]] = []
+    current: list[TableRow] = []
+    has_numbers = False
+    offset = 0
+    for line in text.split("\n"):
+        if "\t" in line:
+            cells, position = [], offset
+            for cell in line.split("\t"):
+                cells.append((position, position + len(cell)))
+                position += len(cell) + 1
+            numeric = any(c[:1].isdigit() for c in (cell.strip() for cell in line.split("\t")[1:]))
+            if not numeric and has_numbers:
+                if len(current) >= 2:
+                    blocks.append(current)
+                current, has_numbers = [], False
+            current.append(TableRow(offset, offset + len(line), cells))
+            has_numbers = has_numbers or numeric
+        else:
+            if len(current) >= 2:
+                blocks.append(current)
+            current, has_numbers = [], False
+        offset += len(line) + 1
+    if len(current) >= 2:
+        blocks.append(current)
+    return blocks
+
+
+def _header_unit(header: str) -> str | None:
+    if m := _UNIT_IN_HEADER_RE.search(header):
+        unit = m.group("unit") or m.group("unit2")
+        return "元" if unit in {"万元", "亿元", "元"} else unit
+    if header.endswith("率") or "%" in header:
+        return "%"
+    if m := _UNIT_NOUN_RE.search(header):
+        return m.group("unit")
+    return None
+
+
+def _scale(header: str) -> int:
+    m = _UNIT_IN_HEADER_RE.search(header)
+    unit = (m.group("unit") or m.group("unit2")) if m else ""
+    return MULTIPLIERS.get(unit[0], 1) if unit in {"万元", "亿元"} else 1
+
+
+def _with_table_cells(text: str, facts: list[Fact], junk: list[tuple[int, int]]) -> list[Fact]:
+    """The facts with each table's bare numbers (a cell holding only 12 or 98.5%) added as figures: their
+    unit from the column's header (收案（件）, 件数, 单位：件 above the table), their label the row's and
+    the column's headers. Figures already found in a cell (12件) get the cell too."""
+    added: list[Fact] = []
+    by_start = {f.start: f for f in facts}
+    for t, rows in enumerate(table_blocks(text)):
+        caption_start = text.rfind("\n", 0, max(0, rows[0].start - 1)) + 1
+        caption = text[caption_start : rows[0].start]
+        table_unit = _header_unit(caption.strip()) if "单位" in caption else None
+        header_rows = 0
+        for row in rows:
+            if any(BARE_NUMBER_RE.match(text[a:b].strip()) for a, b in row.cells[1:]):
+                break
+            header_rows += 1
+        width = max(len(row.cells) for row in rows)
+        headers = []
+        for c in range(width):
+            names = []
+            for row in rows[:header_rows]:
+                k = c
+                while k > 0 and k < len(row.cells) and not text[slice(*row.cells[k])].strip():
+                    k -= 1  # a header merged across columns stands in its first cell
+                if k < len(row.cells) and (name := text[slice(*row.cells[k])].strip()) and name not in names:
+                    names.append(name)
+            headers.append(" ".join(names))
+        row_header = ""
+        for r, row in enumerate(rows[header_rows:], start=header_rows):
+            first = text[slice(*row.cells[0])].strip()
+            if first and not BARE_NUMBER_RE.match(first):
+                row_header = first  # an empty first cell: merged with the row above
+            for c, (a, b) in enumerate(row.cells):
+                cell_text = text[a:b]
+                lead = len(cell_text) - len(cell_text.lstrip())
+                column = headers[c] if c < len(headers) else ""
+                if a + lead in by_start:  # 12件 or 98.5% in a cell: named by the row and the column
+                    found = by_start[a + lead]
+                    found.cell = (t, r, c)
+                    if c and (column or row_header):
+                        found.label = f"{row_header}{column}"[-24:]
+                        found.indicator = map_indicator(found, f"{row_header} {column}", "")
+                    continue
+                m = BARE_NUMBER_RE.match(cell_text.strip())
+                if not m or _in_junk(junk, a) or _NOT_QUANTITY_HEADER_RE.search(column):
+                    continue
+                if c == 0 or not (column or row_header):
+                    continue  # a number in the first column is a row's name (1, 2, 3 …), not a figure
+                unit = m.group("unit") or _header_unit(column) or _header_unit(row_header) or table_unit or ""
+                value = parse_number(m.group("num")) * _scale(column or caption)
+                start, end = a + lead, a + lead + len(cell_text.strip())
+                label = f"{row_header}{column}"[-24:]
+                line = text[row.start : row.end]
+                fact = Fact(
+                    value, unit, False, start, end, line.strip(), label,
+                    quote_start=row.start + len(line) - len(line.lstrip()),
+                    quote_end=row.start + len(line.rstrip()),
+                    cell=(t, r, c),
+                )  # fmt: skip
+                fact.indicator = map_indicator(fact, f"{row_header} {column}", "")
+                added.append(fact)
+    if not added:
+        return facts
+    return sorted(facts + added, key=lambda f: f.start)
 
 
 def _facts_of(text: str, m: re.Match[str], junk: list[tuple[int, int]]) -> list[Fact]:
