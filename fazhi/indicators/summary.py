@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.org.models import Unit
-from fazhi.org.selectors import ancestor_ids
+from fazhi.org.selectors import ancestor_chains
 
 from .counting import per_unit_by_year
 from .formulas import DEFINITIONS, Definition, InForce, Part, Ratio
@@ -198,7 +198,7 @@ def refresh(model: type[models.Model], unit_ids: Iterable[int], years: Iterable[
     keys = {k for ks in _keys_by_part(model).values() for k in ks}
     if not units or not years or not keys:
         return
-    chains = {pk: ancestor_ids(unit) for pk, unit in Unit.objects.in_bulk(units).items()}
+    chains = ancestor_chains(units)
     units = list(chains)  # a unit deleted meanwhile has nothing left to count
     affected = {pk for chain in chains.values() for pk in chain}
     fresh = _own_figures(years, units, model)

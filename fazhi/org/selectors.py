@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from .models import Person, Unit, User
@@ -38,6 +39,29 @@ def ancestor_ids(unit: Unit) -> list[int]:
         chain.append(parent)
         parent = Unit.objects.filter(pk=parent).values_list("parent_id", flat=True).first()
     return chain
+
+
+def ancestor_chains(unit_ids: list[int]) -> dict[int, list[int]]:
+    """For each of ``unit_ids``: the unit and the units above it, nearest first — one recursive query up
+    the parent links for all of them."""
+    if not unit_ids:
+        return {}
+    table = Unit._meta.db_table
+    marks = ", ".join(["%s"] * len(unit_ids))
+    sql = f"""
+        WITH RECURSIVE up(origin, id, parent_id, depth) AS (
+            SELECT id, id, parent_id, 0 FROM {table} WHERE id IN ({marks})
+            UNION ALL
+            SELECT up.origin, u.id, u.parent_id, up.depth + 1 FROM {table} u JOIN up ON u.id = up.parent_id
+            WHERE up.depth < 64
+        )
+        SELECT origin, id FROM up ORDER BY origin, depth"""
+    chains: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(unit_ids))
+        for origin, pk in cursor.fetchall():
+            chains.setdefault(origin, []).append(pk)
+    return chains
 
 
 def visible_unit_ids(user: User) -> list[int]:

@@ -40,7 +40,7 @@ DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 TRUE_WORDS, FALSE_WORDS = {"是", "有", "true", "1", "√"}, {"否", "无", "false", "0", ""}
 LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
-REQUIRED = "必填，不能为空"
+REQUIRED = services.REQUIRED
 
 
 class ImportFailed(ValidationError):

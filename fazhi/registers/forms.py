@@ -13,7 +13,7 @@ from django import forms
 from django.db import models
 from django.forms.models import construct_instance
 
-from . import selectors
+from . import selectors, services
 from .deadlines import DueState, today
 from .spec import Child, Register
 from .workflow import Step
@@ -72,6 +72,7 @@ class RegisterItemForm(forms.ModelForm):
             column = self.spec.column(name)
             if column is not None and column.required:
                 field.required = True
+            field.error_messages["required"] = services.REQUIRED
         if self.instance.pk and not self.is_bound:
             self.fields["version"].initial = self.instance.version
 

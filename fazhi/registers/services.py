@@ -52,6 +52,9 @@ ATTACHMENT_MAGIC = {
 }
 
 
+REQUIRED = "必填，不能为空"  # one message for an empty required field, on the form and in an import
+
+
 class StaleEdit(ValidationError):
     """The item changed since the writer read it: nothing was saved. ``changes`` lists what the others
     changed as (field label, value read, value now); ``version`` is the stored version to retry from."""
@@ -142,6 +145,8 @@ def validate(
         if unit_id not in scope:
             add(name, f"所选{_label(spec, name)}不在您的权限范围内。")
     key = natural_key(spec, item)
+    if before is not None and key == natural_key(spec, before):
+        key = None  # unchanged: it was unique when stored, and the constraint keeps it so
     if key is not None and not errors:
         if known_keys is not None:
             taken = key in known_keys
@@ -281,18 +286,13 @@ def _figures_changed(spec: Register, *items: Any) -> None:
 
 
 def _save(spec: Register, item: Any) -> None:
+    """Save, turning a violated natural key (a concurrent writer took it first) into the field's message;
+    the caller's transaction is then rolled back."""
     try:
-        with transaction.atomic():
-            item.save()
-    except IntegrityError as exc:  # a concurrent writer took the natural key, or a constraint held
-        if spec.natural_key:
-            lookup = {f: getattr(item, f) for f in spec.natural_key}
-            if (
-                spec.model._default_manager.filter(unit_id=item.unit_id, **lookup)
-                .exclude(pk=item.pk)
-                .exists()
-            ):
-                raise ValidationError({spec.natural_key[0]: duplicate_message(spec, item)}) from exc
+        item.save()
+    except IntegrityError as exc:
+        if spec.natural_key and "unique" in str(exc).lower():
+            raise ValidationError({spec.natural_key[0]: duplicate_message(spec, item)}) from exc
         raise ValidationError(
             f"{spec.item_label}的数据不符合规定（{exc.__class__.__name__}），未保存。"
         ) from exc
