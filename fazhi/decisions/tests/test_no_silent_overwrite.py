@@ -57,7 +57,7 @@ def test_a_step_someone_else_took_meanwhile_is_not_taken_again(office_user, scop
     seen_by_other = LegalityReview.objects.get(pk=review.pk)
     services.item_transition(LEGALITY_REVIEWS, review, "withdrawn", actor=office_user, scope_ids=scope,
                              on=date(2024, 9, 27))  # fmt: skip
-    with pytest.raises(ValidationError, match="已由.*办理为“已撤回”，本次操作未执行"):
+    with pytest.raises(ValidationError, match=r"已由.*办理为“已撤回”，本次操作未执行"):
         services.item_transition(LEGALITY_REVIEWS, seen_by_other, "accepted", actor=office_user,
                                  scope_ids=scope, on=date(2024, 9, 27))  # fmt: skip
     assert LegalityReview.objects.get(pk=review.pk).status == "withdrawn"
