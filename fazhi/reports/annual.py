@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from fazhi.core.audit import stamp_actor
 from fazhi.org.models import User
 
 from .models import AnnualReport, ReportVersion
@@ -32,26 +34,64 @@ def content(report: AnnualReport) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class PartConflict:
+    """A part someone else saved after the writer read it: its text now, by whom, at which revision."""
+
+    part: str
+    heading: str
+    text: str
+    by: str
+    at: datetime
+    revision: int
+
+
+@dataclass
+class SaveResult:
+    changed: int = 0
+    revisions: dict[str, int] = field(default_factory=dict)  # part → revision after the save
+    conflicts: list[PartConflict] = field(default_factory=list)
+
+
 @transaction.atomic
 def save_text(
-    report: AnnualReport, texts: dict[str, tuple[str, str]], *, actor: User, scope_ids: list[int]
-) -> int:
-    """Save headings and text by part ({part: (heading, text)}); returns how many parts changed."""
+    report: AnnualReport,
+    texts: dict[str, tuple[str, str]],
+    *,
+    actor: User,
+    scope_ids: list[int],
+    read: dict[str, int] | None = None,
+) -> SaveResult:
+    """Save headings and text by part ({part: (heading, text)}). ``read`` gives the revision each part
+    was read at: a part saved by someone else since then is not overwritten but returned as a conflict
+    (the other parts are saved). Every saved change is audited."""
     _check(report, actor, scope_ids)
-    changed = 0
-    for part in report.parts.select_for_update():
+    result = SaveResult()
+    for part in report.parts.select_for_update().select_related("updated_by"):
+        result.revisions[part.part] = part.revision
         if part.part not in texts:
             continue
         heading, text = (t.strip() for t in texts[part.part])
+        if (heading, text) == (part.heading, part.text):
+            continue
+        if read is not None and part.part in read and read[part.part] != part.revision:
+            who = part.updated_by.display_name if part.updated_by else "其他用户"
+            result.conflicts.append(
+                PartConflict(part.part, part.heading, part.text, who, part.updated_at, part.revision)
+            )
+            continue
         if not heading:
             raise ValidationError(f"“{part.heading}”的标题不能为空。")
         if len(text) > MAX_PART_CHARS:
             raise ValidationError(f"“{part.heading}”超过{MAX_PART_CHARS}字。")
-        if (heading, text) != (part.heading, part.text):
-            part.heading, part.text = heading, text
-            part.save(update_fields=["heading", "text", "updated_at"])
-            changed += 1
-    return changed
+        part.heading, part.text = heading, text
+        part.revision += 1
+        part.updated_by = actor
+        stamp_actor(part, actor)
+        part.save(update_fields=["heading", "text", "revision", "updated_by", "updated_at"])
+        result.revisions[part.part] = part.revision
+        result.changed += 1
+    return result
 
 
 @transaction.atomic

@@ -50,6 +50,8 @@ def annual_edit(request, pk: int):
     report = _annual(request, pk)
     if not report.parts.exists() and request.user.can_edit:  # registered by import: draft its parts now
         builder.ensure_parts(report, unit_ids=request.scope.unit_ids)
+    conflicts: list[annual.PartConflict] = []
+    typed: dict[str, tuple[str, str]] = {}
     if request.method == "POST":
         texts = {
             p.part: (
@@ -58,12 +60,16 @@ def annual_edit(request, pk: int):
             )
             for p in report.parts.all()
         }
+        read = {part: int(raw) for part in texts if (raw := request.POST.get(f"rev_{part}", "")).isdigit()}
         try:
-            annual.save_text(report, texts, actor=request.user, scope_ids=request.scope.unit_ids)
-            if "regenerate" in request.POST:
+            saved = annual.save_text(
+                report, texts, actor=request.user, scope_ids=request.scope.unit_ids, read=read
+            )
+            conflicts = saved.conflicts
+            if "regenerate" in request.POST and not conflicts:
                 builder.regenerate_figures(report, unit_ids=request.scope.unit_ids)
                 messages.success(request, "已按台账重新生成数据，您写的正文未改变。")
-            if "version" in request.POST:
+            if "version" in request.POST and not conflicts:
                 version = annual.save_version(
                     report,
                     actor=request.user,
@@ -80,13 +86,26 @@ def annual_edit(request, pk: int):
             messages.error(request, "；".join(exc.messages))
         else:
             if request.htmx:
-                return HttpResponse(
-                    f'<span class="text-success">已自动保存 {timezone.localtime():%H:%M:%S}</span>'
+                return render(
+                    request,
+                    "reports/_autosave.html",
+                    {"saved": saved, "conflicts": conflicts, "now": timezone.localtime()},
                 )
-        return redirect("reports:annual_edit", pk)
+            if not conflicts:
+                return redirect("reports:annual_edit", pk)
+            typed = {c.part: texts[c.part] for c in conflicts}  # shown again, never lost
+        if not conflicts:
+            return redirect("reports:annual_edit", pk)
+    parts = list(report.parts.order_by("order"))
+    by_part = {c.part: c for c in conflicts}
+    for p in parts:
+        p.conflict = by_part.get(p.part)
+        if p.part in typed:
+            p.heading, p.text = typed[p.part]
+            p.revision = p.conflict.revision  # saving again now is a deliberate choice
     context = {
         "report": report,
-        "parts": report.parts.order_by("order"),
+        "parts": parts,
         "versions": report.versions.select_related("created_by"),
         "editable": request.user.can_edit and report.status in ("drafting", "reviewing"),
         "status": ANNUAL_REPORTS.workflow.label(report.status),

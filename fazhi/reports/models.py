@@ -107,7 +107,14 @@ class ReportPart(models.Model):
     heading = models.CharField("标题", max_length=200)
     figures = models.TextField("台账数据", blank=True)
     text = models.TextField("正文", blank=True)
+    # bumped by every save of the heading or text: a save read at an older revision is refused
+    revision = models.PositiveIntegerField("修订号", default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后修改人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "order"]

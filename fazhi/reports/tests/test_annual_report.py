@@ -308,3 +308,35 @@ def test_autosave_errors_quote_headings_as_text(client, report, registers, clerk
     )
     page = response.content.decode()
     assert "&lt;script&gt;" in page and "<script>" not in page
+
+
+def test_two_tabs_never_overwrite_each_other_silently(report, registers, clerk):
+    """Two people (or tabs) edit one part: the later save is refused with the other's text shown, the
+    typed text stays, and saving again after that is a deliberate choice."""
+    from django.test import Client
+
+    other = UserFactory(unit=registers["changgang"], role=UserRole.OPERATOR, last_name="王", first_name="芳")
+    mine, theirs = Client(), Client()
+    mine.force_login(clerk)
+    theirs.force_login(other)
+    url = reverse("reports:annual_edit", args=[report.pk])
+    assert 'name="rev_next_year" value="0"' in mine.get(url).content.decode()
+    saved = theirs.post(
+        url, {"text_next_year": "王芳写的安排。", "rev_next_year": "0"}, HTTP_HX_REQUEST="true"
+    )
+    assert "已自动保存" in saved.content.decode()
+    refused = mine.post(url, {"text_next_year": "我写的安排。", "rev_next_year": "0"}, HTTP_HX_REQUEST="true")
+    page = refused.content.decode()
+    assert "已被他人修改" in page and "王芳" in page and "王芳写的安排。" in page
+    assert 'name="rev_next_year" value="1"' in page  # the next save knowingly goes over it
+    assert report.parts.get(part="next_year").text == "王芳写的安排。"
+    # without htmx (the 保存 button): the page comes back with the typed text in the editor
+    page = mine.post(
+        url, {"text_next_year": "我写的安排。", "rev_next_year": "0", "save": ""}
+    ).content.decode()
+    assert "我写的安排。</textarea>" in page and "王芳写的安排。" in page
+    again = mine.post(url, {"text_next_year": "合并后的安排。", "rev_next_year": "1"}, HTTP_HX_REQUEST="true")
+    assert "已自动保存" in again.content.decode()
+    part = report.parts.get(part="next_year")
+    assert part.text == "合并后的安排。" and part.revision == 2
+    assert [h.history_user for h in part.history.order_by("history_date")][-2:] == [other, clerk]  # audited
