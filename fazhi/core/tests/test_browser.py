@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from fazhi.jobs.testing import run_queued_tasks
 from fazhi.org.models import UserRole
 from fazhi.org.tests.factories import PersonFactory, UserFactory
 
@@ -75,7 +76,12 @@ def test_keep_a_legality_review_and_analyze_a_report(page, county, tmp_path):
     page.click("text=报告分析")
     page.set_input_files("input[name=files]", str(path))
     page.click("text=上传并分析")
+    page.wait_for_selector("text=排队中")  # the job's page: analyzed by the worker
+    run_queued_tasks()  # what `fazhi worker` does, here in the test's process
+    result = page.locator("a:has-text('查看结果')")
+    result.wait_for(timeout=10_000)  # htmx polls the progress every second and swaps in the outcome
     assert page.locator("text=已分析1份报告").is_visible()
+    result.click()
     assert page.locator("text=调解成功率：118件 ÷ 120件 = 98.3%，报告写“90%”").is_visible()
     page.click("a:has-text('长冈乡报告.txt')")
     assert page.locator("mark.fact-failed").first.is_visible()
