@@ -47,11 +47,11 @@ def main() -> None:
     parser.add_argument("--verbose", "-v", action="store_true")
     parser.add_argument("--format", default="txt", choices=["txt", "docx", "html", "pdf"])
     args = parser.parse_args()
+    from report_formats import as_format  # type: ignore[import-not-found]
+
     from fazhi.reports.analyzer.analyze import analyze_text
     from fazhi.reports.analyzer.gold import GoldScore, load_gold, load_gold_dev, score
     from fazhi.reports.analyzer.reading import read_bytes
-
-    from report_formats import as_format  # type: ignore[import-not-found]
 
     sets = {
         "seeds": [
@@ -82,9 +82,8 @@ def main() -> None:
             for key, ok in got.items():
                 structure[key] += ok
                 if args.verbose and not ok:
-                    print(
-                        f"-- {name} {gold.get('id') or gold.get('seed_file')} {key}: {result[key] if key != 'sections' else heads}"
-                    )
+                    shown = result[key] if key != "sections" else heads
+                    print(f"-- {name} {gold.get('id') or gold.get('seed_file')} {key}: {shown}")
             if args.verbose and (one.missed or one.extra or one.non_fact_hits or one.wrong_ids):
                 print(f"-- {name} {gold.get('id') or gold.get('seed_file')}")
                 for label, items_ in (

@@ -44,10 +44,11 @@ def to_html(text: str) -> bytes:
     lines = [line for line in text.splitlines() if line.strip()]
     title = lines[0] if lines else ""
     body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines[1:])
+    site = "某某县人民政府"
     page = (
-        f"<html><head><meta charset='utf-8'><title>{html.escape(title)}_政务公开_某某县人民政府</title></head>"
+        f"<html><head><meta charset='utf-8'><title>{html.escape(title)}_政务公开_{site}</title></head>"
         f"<body><div class='crumb'>首页 &gt; 政务公开 &gt; 法治政府建设</div>"
-        f"<h1>{html.escape(title)}</h1>\n{body}\n<div class='foot'>版权所有：某某县人民政府</div></body></html>"
+        f"<h1>{html.escape(title)}</h1>\n{body}\n<div class='foot'>版权所有：{site}</div></body></html>"
     )
     return page.encode("utf-8")
 

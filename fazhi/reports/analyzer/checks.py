@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from fazhi.core.formats import plain_number
 from fazhi.indicators.catalogue import indicators
@@ -95,8 +96,75 @@ def _local_context(text: str, facts: list[Fact], i: int) -> str:
     return text[left : fact.start] + "|" + text[fact.end : right]
 
 
-# -- breakdowns: "…23件，其中A4件，B4件…" ---------------------------------------------------------------
-def _breakdown_parts(text: str, facts: list[Fact], after: int, sentence_end: int) -> list[int]:
+# -- what an approximate figure allows ---------------------------------------------------------------
+def _step(value: Decimal) -> Decimal:
+    """The precision a round figure is stated at: 3000 → 1000, 3500 → 100, 12 → 1, 2.5 → 0.1."""
+    if value != value.to_integral_value():
+        return Decimal(1).scaleb(_places(value))
+    n, step = int(value), 1
+    while n and n % 10 == 0 and step < 10**9:
+        n, step = n // 10, step * 10
+    return Decimal(step)
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _bounds(text: str, fact: Fact) -> tuple[Decimal, Decimal | None]:
+    """The values a figure allows: 3000余 → [3000, 4000), 近亿 → [9000万, 1亿], 3至5 → [3, 5], 98%以上 →
+    [98, 100]; an exact figure only itself. ``None`` as the upper end: no upper end."""
+    if fact.low is not None and fact.high is not None:
+        return fact.low, fact.high
+    if not fact.approx:
+        return fact.value, fact.value
+    written = text[fact.start : fact.end]
+    step = _step(fact.value)
+    if written.startswith(("近", "约")) or written.endswith("左右"):
+        return fact.value - step, fact.value + (0 if written.startswith("近") else step)
+    if written.endswith("以上") or written.startswith(("超过", "逾")):
+        return fact.value, Decimal(100) if fact.unit == "%" else None
+    return fact.value, fact.value + step  # 余 / 多 / 上百
+
+
+def _written(text: str, fact: Fact) -> str:
+    """The figure as the report writes it, for messages (3000余份, 近亿元)."""
+    written = text[fact.start : fact.end].strip()
+    return written if fact.approx else _figure(fact)
+
+
+# -- breakdowns: "…23件，其中A4件，B4件…", "从办理结果看：维持…" ------------------------------------------
+# Words that open the parts of the figure before them.
+BREAKDOWN_INTRO_RE = re.compile(
+    r"其中|(?:从|按)[\u4e00-\u9fa5]{1,8}(?:看|来看|分|划分)[:：，,]?|包括[:：]|具体(?:为|是|包括)[:：]?"
+)
+# A part introduced by these words may overlap the others (涉及未成年人的案件 are also 刑事 or 民事).
+OVERLAP_RE = re.compile(r"^[\s，,；;、]*(?:其中|涉及|涉|含|包括|同时|另有|另|此外|均|且)")
+JOINT_RE = re.compile(r"[和及与、]")
+
+
+def _head(label: str) -> str:
+    """The noun a figure counts, from its label: 先进集体（个） → 集体."""
+    bare = re.sub(r"（[^（）]*）$", "", label).rstrip("为达共计有是了的")
+    return bare[-2:]
+
+
+def _joint(whole: Fact, part: Fact) -> bool:
+    """Parts counted in different measure words that the whole names together (先进集体和先进个人45个:
+    集体 12个 + 个人 30名)."""
+    head = _head(part.label)
+    return (
+        len(head) == 2
+        and part.unit not in PERCENT_UNITS
+        and bool(JOINT_RE.search(whole.label))
+        and head in whole.label
+    )
+
+
+def _breakdown_parts(
+    text: str, facts: list[Fact], after: int, sentence_end: int, whole: Fact | None = None
+) -> list[int]:
     parts: list[int] = []
     candidates = [
         i for i in range(_first_at(facts, after), _first_at(facts, sentence_end)) if facts[i].unit != "%"
@@ -104,7 +172,10 @@ def _breakdown_parts(text: str, facts: list[Fact], after: int, sentence_end: int
     previous_end = after
     for i in candidates:
         gap = text[previous_end : facts[i].start]
-        if parts and (NEW_TOTAL_RE.match(gap) or not _compatible(facts[parts[0]], facts[i])):
+        fits = _compatible(facts[parts[0]], facts[i]) if parts else True
+        if whole is not None and not fits:
+            fits = _joint(whole, facts[i]) and _joint(whole, facts[parts[0]])
+        if parts and (NEW_TOTAL_RE.match(gap) or not fits):
             break
         if parts and sum(1 for c in gap if c in "，,；;") > 1:  # a clause without a figure ends the list
             break
@@ -114,13 +185,11 @@ def _breakdown_parts(text: str, facts: list[Fact], after: int, sentence_end: int
 
 
 def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
-    """(whole, parts) for every "…23件，其中A4件，B4件…" and "54件…中有12件" in the text."""
+    """(whole, parts) for every "…23件，其中A4件，B4件…", "…20件。从办理结果看：维持…", "54件…中有12件"
+    and "A12个、B30名，共计42个" in the text."""
     found = []
-    for m in re.finditer(r"其中", text):
+    for m in BREAKDOWN_INTRO_RE.finditer(text):
         s_start, s_end = _sentence(text, m.start())
-        parts = _breakdown_parts(text, facts, m.end(), s_end)
-        if not parts:
-            continue
         before = [
             i for i in range(_first_at(facts, s_start), _first_at(facts, m.start())) if facts[i].unit != "%"
         ]
@@ -130,8 +199,14 @@ def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
             before = [
                 i for i in range(_first_at(facts, p_start), _first_at(facts, s_start)) if facts[i].unit != "%"
             ]
-        if before and _compatible(facts[before[-1]], facts[parts[0]]):
-            found.append((before[-1], parts))
+        if not before:
+            continue
+        whole = before[-1]
+        parts = _breakdown_parts(text, facts, m.end(), s_end, facts[whole])
+        if parts and (
+            _compatible(facts[whole], facts[parts[0]]) or all(_joint(facts[whole], facts[i]) for i in parts)
+        ):
+            found.append((whole, parts))
     for i, fact in enumerate(facts):
         j = i + 1
         if (
@@ -140,38 +215,119 @@ def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
             and SUBSET_RE.match(text[fact.end : facts[j].start])
         ):
             found.append((i, [j]))
+    found += _trailing_totals(text, facts)
     return found
 
 
-def _sum_check(facts: list[Fact], whole: int, parts: list[int]) -> Check:
+TRAILING_TOTAL_RE = re.compile(r"^[，,、]?(?:共计|合计|总计|累计共|共)$")
+
+
+def _trailing_totals(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
+    """Parts listed first and their total after them: "先进集体12个、先进个人30名，共计42个"."""
+    found = []
+    for t, total in enumerate(facts):
+        if t < 2 or total.unit in PERCENT_UNITS or total.cell is not None:
+            continue
+        if not TRAILING_TOTAL_RE.match(text[facts[t - 1].end : total.start]):
+            continue
+        parts = [t - 1]
+        k = t - 2
+        while k >= 0 and re.fullmatch(
+            r"[、，,][\u4e00-\u9fa5]{1,12}", text[facts[k].end : facts[parts[0]].start]
+        ):
+            parts.insert(0, k)
+            k -= 1
+        if len(parts) >= 2 and all(
+            _compatible(total, facts[i]) or _joint(_named(text, total, facts[parts[0]]), facts[i])
+            for i in parts
+        ):
+            found.append((t, parts))
+    return found
+
+
+def _named(text: str, total: Fact, first: Fact) -> Fact:
+    """The total with a label naming its parts, for a total written after them (the clause before the
+    first part stands for it: 表彰先进集体12个、先进个人30名，共计42个)."""
+    label = text[max(0, first.start - 30) : total.start]
+    return Fact(total.value, total.unit, total.approx, total.start, total.end, total.quote, label)
+
+
+def _sum_check(text: str, facts: list[Fact], whole: int, parts: list[int]) -> Check | None:
     total = facts[whole]
+    low, high = _bounds(text, total)
+    part_bounds = [_bounds(text, facts[i]) for i in parts]
     summed = sum((facts[i].value for i in parts), Decimal(0))
-    terms = " + ".join(_figure(facts[i]) for i in parts)
+    least = sum((b[0] for b in part_bounds), Decimal(0))  # the parts cannot be fewer than this
+    terms = " + ".join(_written(text, facts[i]) for i in parts)
     used = [whole, *parts]
+    stated = f"总数{_written(text, total)}"
+    if total.approx:
+        stated += f"（不少于{plain_number(low)}" + ("）" if high is None else f"、少于{plain_number(high)}）")
+    exceeds = high is not None and least > high
+    if exceeds and len(parts) > 1:
+        gaps = [text[facts[a].end : facts[b].start] for a, b in pairwise(parts)]
+        if any(OVERLAP_RE.match(gap) for gap in gaps):
+            return None  # categories that may overlap: their sum can exceed the total
     if len(parts) == 1:
-        ok = summed <= total.value or total.approx
-        verdict = "未超过" if ok else "超过了"
-        return Check("subset", ok, f"部分{terms}{verdict}总数{_figure(total)}", used)
-    if summed == total.value:
-        return Check(
-            "breakdown_sum",
-            True,
-            f"分项之和 {terms} = {plain_number(summed)}，与总数{_figure(total)}一致",
-            used,
-        )
-    if summed < total.value or total.approx:
-        return Check(
-            "breakdown_sum",
-            True,
-            f"分项之和 {terms} = {plain_number(summed)}，未超过总数{_figure(total)}（所列分项不全）",
-            used,
-        )
-    return Check(
-        "breakdown_sum",
-        False,
-        f"分项之和 {terms} = {plain_number(summed)}，大于总数{_figure(total)}，数字有误",
-        used,
-    )
+        verdict = "超过了" if exceeds else "未超过"
+        return Check("subset", not exceeds, f"部分{terms}{verdict}{stated}", used)
+    sum_text = f"分项之和 {terms} = {plain_number(summed)}"
+    if exceeds:
+        return Check("breakdown_sum", False, f"{sum_text}，大于{stated}，数字有误", used)
+    if not total.approx and summed == total.value and not any(facts[i].approx for i in parts):
+        return Check("breakdown_sum", True, f"{sum_text}，与总数{_figure(total)}一致", used)
+    if total.approx:
+        return Check("breakdown_sum", True, f"{sum_text}，在{stated}的范围内", used)
+    if whole > parts[-1]:  # "A12个、B30名，共计45个": a total written after its parts sums all of them
+        return Check("breakdown_sum", False, f"{sum_text}，与其后的{stated}不一致，数字有误", used)
+    return Check("breakdown_sum", True, f"{sum_text}，未超过{stated}（所列分项不全）", used)
+
+
+# -- what is closed cannot exceed what came in: 受理50件，办结52件 --------------------------------------
+INTAKE_RE = re.compile(r"(受理|收案|新收|收到|接收|接到|登记|立案|排查|摸排|申请)[\u4e00-\u9fa5]{0,10}$")
+CLOSED_RE = re.compile(
+    r"(办结|结案|审结|已办结|办理完毕|调处成功|调解成功|成功调解|化解)[\u4e00-\u9fa5]{0,6}$"
+)
+CARRIED_OVER_RE = re.compile(r"结转|上年|旧存|以前年度|累计|历年|积案")
+
+
+def closed_checks(text: str, facts: list[Fact]) -> list[Check]:
+    """A count closed (办结, 结案, 化解) stated after the count received (受理, 收案, 排查) of the same kind,
+    in the same sentence or the next one of the paragraph, is not larger; cases carried over from an
+    earlier year (结转, 上年) make no check."""
+    checks = []
+    for i, intake in enumerate(facts):
+        if intake.unit in PERCENT_UNITS or intake.cell is not None:
+            continue
+        own = _local_context(text, facts, i).split("|")[0]
+        if not INTAKE_RE.search(own) or CLOSED_RE.search(own):
+            continue
+        s_start, s_end = _sentence(text, intake.start)
+        _, p_end = _paragraph(text, intake.start)
+        next_end = _sentence(text, s_end + 1)[1] if s_end < p_end else s_end
+        for j in range(i + 1, _first_at(facts, next_end)):
+            closed = facts[j]
+            if not _compatible(intake, closed):
+                continue
+            context = _local_context(text, facts, j).split("|")[0]
+            if INTAKE_RE.search(context) and not CLOSED_RE.search(context):
+                break  # another count received: the closed count after it is its own
+            if not CLOSED_RE.search(context):
+                continue
+            if CARRIED_OVER_RE.search(text[s_start : closed.end]):
+                break
+            closed_low, _ = _bounds(text, closed)
+            _, intake_high = _bounds(text, intake)
+            exceeds = intake_high is not None and closed_low > intake_high
+            verb = CLOSED_RE.search(context).group(1)  # type: ignore[union-attr]
+            taken = INTAKE_RE.search(own).group(1)  # type: ignore[union-attr]
+            verdict = "大于" if exceeds else "未超过"
+            message = f"{verb}{_written(text, closed)}{verdict}{taken}{_written(text, intake)}"
+            if exceeds:
+                message += "，数字有误（如含上年结转，请写明）"
+            checks.append(Check("closed_received", not exceeds, message, [i, j]))
+            break
+    return checks
 
 
 # -- rates: "54件…12件败诉，败诉率为22%" ----------------------------------------------------------------
@@ -206,12 +362,49 @@ def _catalogue_pair(text: str, facts: list[Fact], r: int) -> tuple[int, int] | N
     return (num, den) if num is not None and den is not None else None
 
 
+def _rate_window(text: str, facts: list[Fact], r: int) -> list[int]:
+    """The counts a rate can rest on: those of its sentence, and of the sentence before it in the same
+    paragraph when its own has fewer than two ("…200件，调解成功196件。调解成功率98%。")."""
+    s_start, _ = _sentence(text, facts[r].start)
+    window = [i for i in range(_first_at(facts, s_start, r), r) if facts[i].unit not in PERCENT_UNITS]
+    p_start, _ = _paragraph(text, facts[r].start)
+    if len(window) < 2 and s_start > p_start:
+        previous_start, _ = _sentence(text, s_start - 1)
+        earlier = range(_first_at(facts, max(previous_start, p_start), r), _first_at(facts, s_start, r))
+        window = [i for i in earlier if facts[i].unit not in PERCENT_UNITS] + window
+    return window
+
+
+SHARE_RE = re.compile(
+    r"(占比|所占比例|比例|占[\u4e00-\u9fa5]{0,12}?(?:的)?(?:比例|比重)?)(?:为|达到?|约|是)?$"
+)
+
+
+def _share_pair(text: str, facts: list[Fact], r: int, wholes: dict[int, int]) -> tuple[int, int] | None:
+    """占比95.87%: the count just before it, over the whole it is a part of (其中…) or else the larger
+    count of the same kind before it."""
+    window = _rate_window(text, facts, r)
+    if not window:
+        return None
+    part = window[-1]
+    if part in wholes:
+        return part, wholes[part]
+    whole = next(
+        (
+            i
+            for i in reversed(window[:-1])
+            if _compatible(facts[i], facts[part]) and facts[i].value >= facts[part].value
+        ),
+        None,
+    )
+    return (part, whole) if whole is not None else None
+
+
 def _outcome_pair(text: str, facts: list[Fact], r: int, name: str) -> tuple[int, int] | None:
     outcomes = set(OUTCOME_RE.findall(name))
     if not outcomes:
         return None
-    s_start, _ = _sentence(text, facts[r].start)
-    window = [i for i in range(_first_at(facts, s_start, r), r) if facts[i].unit != "%"]
+    window = _rate_window(text, facts, r)
     context = {i: _local_context(text, facts, i) for i in window}
     num = next((i for i in reversed(window) if any(o in context[i] for o in outcomes)), None)
     if num is None:
@@ -243,15 +436,28 @@ def _reduction_pair(text: str, facts: list[Fact], r: int, name: str) -> tuple[in
     return (base, reduced) if reduced is not None else None
 
 
-def rate_checks(text: str, facts: list[Fact]) -> list[Check]:
+def _clause_before(text: str, fact: Fact) -> str:
+    start = fact.start
+    while start > 0 and text[start - 1] not in CLAUSE_END and fact.start - start < 40:
+        start -= 1
+    return text[start : fact.start]
+
+
+def rate_checks(
+    text: str, facts: list[Fact], found_breakdowns: list[tuple[int, list[int]]] | None = None
+) -> list[Check]:
+    """A stated rate or share against the counts it rests on: rounded or truncated to the places it is
+    stated with it agrees (95.76% may be written 95.8% or 95.7%); 98%以上 only needs 98% or more."""
+    wholes = {i: whole for whole, parts in (found_breakdowns or []) for i in parts}
     checks = []
     for r, fact in enumerate(facts):
         if fact.unit != "%" or (r > 0 and facts[r - 1].start == fact.start):  # one check per stated figure
             continue
         name = _rate_name(text, fact)
-        if not name:
+        share = None if name else SHARE_RE.search(_clause_before(text, fact))
+        if not name and not share:
             continue
-        if REDUCTION_RE.search(name):
+        if name and REDUCTION_RE.search(name):
             pair = _reduction_pair(text, facts, r, name)
             if not pair:
                 continue
@@ -259,14 +465,19 @@ def rate_checks(text: str, facts: list[Fact]) -> list[Check]:
             computed = (base.value - reduced.value) / base.value * 100
             arithmetic = f"（{_figure(base)} − {_figure(reduced)}）÷ {_figure(base)}"
         else:
-            pair = _catalogue_pair(text, facts, r) or _outcome_pair(text, facts, r, name)
-            if not pair or not facts[pair[1]].value:
+            if name:
+                pair = _catalogue_pair(text, facts, r) or _outcome_pair(text, facts, r, name)
+            else:
+                pair = _share_pair(text, facts, r, wholes)
+                name = share.group(1) if share else "占比"
+            if not pair or not facts[pair[1]].value or facts[pair[0]].approx or facts[pair[1]].approx:
                 continue
             num, den = facts[pair[0]], facts[pair[1]]
             computed = num.value / den.value * 100
             arithmetic = f"{_figure(num)} ÷ {_figure(den)}"
         ok = _agrees(fact, computed, text)
-        shown = computed.quantize(Decimal("0.1"))
+        places = max(1, -_places(fact.value))
+        shown = computed.quantize(Decimal(1).scaleb(-places))
         verdict = "一致" if ok else "不一致，请核对计算口径"
         message = (
             f"{name}：{arithmetic} = {plain_number(shown)}%，报告写“{text[fact.start : fact.end]}”，{verdict}"
@@ -278,6 +489,7 @@ def rate_checks(text: str, facts: list[Fact]) -> list[Check]:
 # -- the same figure stated twice -------------------------------------------------------------------------
 def _bigrams(label: str) -> set[str]:
     label = re.sub(r"（.*?）$", "", label)
+    label = re.sub(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|同时|此外)", "", label)  # enumerators
     return {label[i : i + 2] for i in range(len(label) - 1)}
 
 
@@ -287,8 +499,13 @@ _RECENT_PER_BIGRAM = 8
 
 
 def _similar(a: set[str], b: set[str]) -> bool:
+    """Nearly the same words: most bigrams of the shorter label shared, and the characters of the two
+    nearly all shared (保留的政务服务事项 and 取消政务服务事项 share bigrams but not their verbs)."""
     fewer = min(len(a), len(b))
-    return fewer >= 5 and len(a & b) / fewer >= 0.6
+    if fewer < 5 or len(a & b) / fewer < 0.6:
+        return False
+    chars_a, chars_b = {c for gram in a for c in gram}, {c for gram in b for c in gram}
+    return len(chars_a & chars_b) / len(chars_a | chars_b) >= 0.75
 
 
 def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
@@ -359,11 +576,6 @@ def _table_sum(facts: list[Fact], total: int, parts: list[int], what: str) -> Ch
     )
 
 
-def _places(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
 def table_checks(text: str, facts: list[Fact]) -> list[Check]:
     """Each 合计/总计 row of a table against the rows above it (since the last total), column by column;
     each 合计 column against the other columns of its row. Rows named 其中… are parts of a part."""
@@ -416,7 +628,7 @@ def year_check(title: str | None, year: int | None, text: str, parts: list[dict]
     title_year = re.search(r"(20\d{2})年", title or "")
     if not title_year:
         return []
-    plans = next((p for p in parts if p["part"] == "next_year" and p["present"]), None)
+    plans = next((p for p in parts if p["part"] == "next_year" and p["start"] is not None), None)
     body = text if not plans else text[: plans["start"]] + text[plans["end"] :]
     body = body.replace(title or "\0", "", 1)
     counts = Counter(int(y) for y in re.findall(r"(20\d{2})年(?!\d)", body))
@@ -424,7 +636,7 @@ def year_check(title: str | None, year: int | None, text: str, parts: list[dict]
     if not counts:
         return []
     main, _ = counts.most_common(1)[0]
-    ok = main == stated or counts[stated] >= counts[main]
+    ok = main == stated or counts[stated] >= counts[main] or counts[main] < 2  # one mention proves nothing
     if ok:
         message = f"标题年度{stated}年与正文所述年度一致"
     else:
@@ -440,11 +652,18 @@ def part_checks(parts: list[dict]) -> list[Check]:
         rule = national_rule(f"annual_report.part.{p['part']}")
         if p["present"]:
             checks.append(Check("required_part", True, f"有“{rule.name}”部分：{p['heading']}", []))
+        elif p.get("empty") and p["part"] not in OPTIONAL_PARTS:
+            message = f"“{rule.name}”部分只有标题“{p['heading']}”，没有内容（{rule.source}）"
+            checks.append(Check("required_part", False, message, []))
         elif p["part"] in OPTIONAL_PARTS:
             checks.append(Check("required_part", True, f"未单列“{rule.name}”（无其他事项时可不列）", []))
         else:
             checks.append(Check("required_part", False, f"缺少“{rule.name}”部分（{rule.source}）", []))
     return checks
+
+
+def _sum_checks(text: str, facts: list[Fact], found: list[tuple[int, list[int]]]) -> list[Check]:
+    return [c for whole, parts in found if (c := _sum_check(text, facts, whole, parts)) is not None]
 
 
 def run_checks(
@@ -462,8 +681,9 @@ def run_checks(
     families: list[tuple[str, Callable[[], list[Check]]]] = [
         ("必备部分", lambda: part_checks(parts)),
         ("年度", lambda: year_check(title, year, text, parts)),
-        ("分项之和", lambda: [_sum_check(facts, whole, pieces) for whole, pieces in found_breakdowns]),
-        ("比率", lambda: rate_checks(text, facts)),
+        ("分项之和", lambda: _sum_checks(text, facts, found_breakdowns)),
+        ("办结与受理", lambda: closed_checks(text, facts)),
+        ("比率", lambda: rate_checks(text, facts, found_breakdowns)),
         ("重复数字", lambda: repeated_figure_checks(text, facts)),
         ("表格合计", lambda: table_checks(text, facts)),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 CN_NUM = "一二三四五六七八九十"
@@ -121,10 +122,12 @@ def _sentences_with(hint: re.Pattern[str], text: str):
 def map_parts(text: str, sections: list[Section]) -> list[dict]:
     """Each required part with where it is: a heading that names it, else wording in the body."""
     found: dict[str, dict] = {}
+    headed: list[str] = []  # the parts found by their headings
     outline = [s for s in sections if s.level <= 2]
     for s in outline:
         part = _classify(s.heading)
         if part and part not in found:
+            headed.append(part)
             found[part] = {
                 "part": part,
                 "present": True,
@@ -135,6 +138,7 @@ def map_parts(text: str, sections: list[Section]) -> list[dict]:
     # Sections that name no other part are the main measures and results.
     measures = [s for s in outline if s.level == 1 and _classify(s.heading) is None]
     if measures and "measures" not in found:
+        headed.append("measures")
         found["measures"] = {
             "part": "measures", "present": True, "heading": measures[0].heading,
             "start": measures[0].start, "end": measures[-1].end,
@@ -160,15 +164,85 @@ def map_parts(text: str, sections: list[Section]) -> list[dict]:
                     "end": m.end(),
                 }
                 break
+    for name in headed:  # a part found by its wording in a sentence has that sentence for content
+        entry = found[name]
+        if entry["present"] and not _has_content(text, entry["start"], entry["end"], sections):
+            entry["present"] = False  # a heading with nothing under it: the part is not reported
+            entry["empty"] = True
     return [
         found.get(p, {"part": p, "present": False, "heading": None, "start": None, "end": None})
         for p in PART_ORDER
     ]
 
 
+def _has_content(text: str, start: int, end: int, sections: list[Section]) -> bool:
+    """Whether text[start:end] says something besides headings (a heading's own run-in sentence counts)."""
+    # 一是… runs carry their content in the same sentence: only 一、 （一） 1. （1） are bare headings
+    headings = {s.start: s for s in sections if start <= s.start < end and s.level <= 4}
+    said = 0
+    offset = start
+    for line in text[start:end].splitlines(keepends=True):
+        stripped = line.strip()
+        lead = len(line) - len(line.lstrip())
+        if offset + lead in headings:
+            stripped = stripped[len(headings[offset + lead].heading) :].strip(" 。.；;")
+        said += len(stripped)
+        offset += len(line)
+        if said >= 4:
+            return True
+    return False
+
+
+TITLE_TOPIC = re.compile(r"法治|依法|法制")
+# lines that look like a title but are a page's chrome: a breadcrumb, a field of the index table
+NOT_TITLE = re.compile(r">|》》|位置|当前|今天是|来源|索引号|发布|日期|时间|浏览|标题[:：]|^\W")
+
+
 def title_lines(text: str, junk: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans (stripped) of the title's lines: the short lines before the body that call the text a
-    report, or none."""
+    """The spans (stripped) of the title's lines, or none. The title is the first short line before the
+    body that calls the text a report on 法治/依法行政 (a page's breadcrumbs, index numbers and dates
+    stand before it on reposted pages), with the short lines right above it that it continues; failing
+    that, the short lines opening the text when the last of them calls it a report."""
+    lines: list[tuple[int, str]] = []
+    for offset, line in _lines(text):
+        stripped = line.strip()
+        if stripped and HEADING_PATTERNS[0][1].match(line):
+            break
+        if len(stripped) > 60 and "。" in stripped:
+            break  # the body has begun
+        lines.append((offset, line))
+        if len(lines) >= 60:
+            break
+    for k, (offset, line) in enumerate(lines):
+        stripped = line.strip()
+        if (
+            6 <= len(stripped) <= 60
+            and REPORT_WORDS.search(stripped)
+            and TITLE_TOPIC.search(stripped)
+            and not NOT_TITLE.search(stripped)
+            and "。" not in stripped
+            and not any(a <= offset < b for a, b in junk)
+        ):
+            first = k
+            while first > 0 and k - first < 2:  # 某县人民政府 / 关于2024年度…的报告
+                above = lines[first - 1][1].strip()
+                if (
+                    not above
+                    or len(above) > 30
+                    or NOT_TITLE.search(above)
+                    or re.search(r"[。：:，,；;]", above)
+                ):
+                    break
+                first -= 1
+            spans = []
+            for offset_, line_ in lines[first : k + 1]:
+                lead = len(line_) - len(line_.lstrip())
+                spans.append((offset_ + lead, offset_ + len(line_.rstrip())))
+            return spans
+    return _opening_lines(text, junk)
+
+
+def _opening_lines(text: str, junk: list[tuple[int, int]]) -> list[tuple[int, int]]:
     lines: list[tuple[int, int]] = []
     for offset, line in _lines(text):
         if not line.strip() or any(a <= offset < b for a, b in junk):
@@ -224,6 +298,76 @@ def _innermost(name: str) -> str:
     return name
 
 
+# Words a place name never starts with: 我县, 全县, 在省委, 各乡镇
+NOT_A_NAME_START = "我本全该在各对向经由从按其每该此为与及和并"
+PLACE_SUFFIX_RE = re.compile(r"(?:街道|[县区市镇乡旗州])")
+DEPARTMENT_RE = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:局|委员会|办公室|中心)")
+
+
+def _addressee(line: str) -> bool:
+    """新乡市人民政府、中共获嘉县委: — to whom the report goes, not who reports."""
+    return len(line.strip()) <= 60 and "。" not in line and line.rstrip().endswith((":", "："))
+
+
+def _named_in_body(text: str) -> str | None:
+    """The place the opening of the text names most often (获嘉县 in 2024年以来,获嘉县坚持…, 全县…): a
+    report without a title still names its unit. Addressee lines (ending in ：) and party committees
+    (县委) are not the unit; a name must recur, or open a sentence."""
+    counts: Counter[str] = Counter()
+    opening: set[str] = set()
+    for line in text[:3000].splitlines():
+        if _addressee(line):
+            continue
+        for m in PLACE_SUFFIX_RE.finditer(line):
+            if line.startswith("委", m.end()) or line.startswith("人民代表", m.end()):
+                continue
+            for size in (2, 3):
+                name = line[max(0, m.start() - size) : m.end()]
+                if len(name) - len(m.group()) != size or not re.fullmatch(r"[\u4e00-\u9fa5]+", name):
+                    continue
+                if name[0] in NOT_A_NAME_START or PLACE_SUFFIX_RE.fullmatch(name[0]):
+                    continue
+                counts[name] += 1
+                before = line[: m.start() - size].rstrip(" ，,")
+                if not before or before.endswith(("。", "年", "以来", "年度", "来")):
+                    opening.add(name)  # the subject of a sentence: "2024年以来,获嘉县坚持…"
+    best = None
+    for name, n in counts.most_common():
+        if n < 2 and name not in opening:
+            continue
+        # 获嘉县 over 嘉县: the longer name when it accounts for the shorter one's every mention
+        longer = [o for o in counts if o.endswith(name) and len(o) > len(name) and counts[o] == n]
+        best = longer[0] if longer else name
+        break
+    return best
+
+
+# a department naming itself by its level only: 2023年以来,县司法局在县委…; 我局 … 市应急管理局
+DEPARTMENT_SUBJECT_RE = re.compile(r"(?:^|[。\n]|年(?:以来|度)?[，,])\s*([县区市])([\u4e00-\u9fa5]{2,10}?局)")
+DEPARTMENT_NAME_RE = re.compile(
+    r"(?<![\u4e00-\u9fa5])([县区市])([\u4e00-\u9fa5]{2,8}?局)|(?<=[，,。、])([县区市])([\u4e00-\u9fa5]{2,8}?局)"
+)
+
+
+def _with_department(place: str, text: str) -> str:
+    """蒙城县 + 县司法局 → 蒙城县司法局, where the report is a department's: its opening sentence has the
+    department for subject, or it calls itself 我局 and names the department."""
+    opening = text[:600]
+    level, department = None, None
+    if m := DEPARTMENT_SUBJECT_RE.search(opening):
+        level, department = m.group(1), m.group(2)
+    elif "我局" in opening:
+        named = Counter(
+            (m.group(1) or m.group(3), m.group(2) or m.group(4))
+            for m in DEPARTMENT_NAME_RE.finditer(text[:3000])
+        )
+        if named:
+            level, department = named.most_common(1)[0][0]
+    if level and department and place.endswith(level):
+        return place + department
+    return place
+
+
 def find_unit(title: str | None, text: str) -> str | None:
     candidates = []
     if title:
@@ -233,10 +377,14 @@ def find_unit(title: str | None, text: str) -> str | None:
             candidates.append(m.group(1))
     if m := re.search(r"现将(?:我)?([\u4e00-\u9fa5]{2,14}?)(?:20\d{2}|法治|工作)", text):
         candidates.append(m.group(1))
-    candidates.append(text[:30])
     for candidate in candidates:
-        if m := UNIT_RE.search(candidate):
+        if (m := UNIT_RE.search(candidate)) and m.group(1)[0] not in NOT_A_NAME_START:
             return _innermost(m.group(1))
+    if name := _named_in_body(text):
+        return _with_department(name, text)
+    opening = next((line for line in text[:2000].splitlines() if line.strip() and not _addressee(line)), "")
+    if (m := UNIT_RE.search(opening[:30])) and m.group(1)[0] not in NOT_A_NAME_START:
+        return _innermost(m.group(1))
     return None
 
 
@@ -250,7 +398,7 @@ def unit_level(unit: str | None) -> str | None:
     if re.search(r"(县|旗|区)$", unit):
         return "县区"
     if re.search(r"(市|州|盟)$", unit):
-        return "市"
+        return "地市"
     if re.search(r"(省|自治区)$", unit):
         return "省"
     return None
