@@ -219,3 +219,24 @@ def test_dense_figures_cost_linear_time_and_output():
     assert len(result["facts"]) > 3000
     assert len(result["checks"]) < len(result["facts"])  # no check per pair of figures
     assert elapsed < 2.0, f"100 KB of dense figures took {elapsed:.1f} s"  # measured 0.2 s
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([".txt", ".docx", ".pdf", ".html"]),
+    st.one_of(
+        st.binary(min_size=1, max_size=400),
+        st.sampled_from([b"%PDF-1.4\n", b"PK\x03\x04", b"<html><body><table><tr><td rowspan=x>"]).flatmap(
+            lambda head: st.binary(max_size=300).map(lambda tail: head + tail)
+        ),
+    ),
+)
+def test_any_bytes_are_read_or_refused_with_a_named_error(suffix, data):
+    from fazhi.reports.analyzer.reading import ReadError, read_bytes
+
+    try:
+        text = read_bytes(data, f"报告{suffix}")
+    except ReadError as exc:
+        assert f"报告{suffix}" in str(exc)
+    else:
+        analyze_text(text, f"报告{suffix}")
