@@ -20,7 +20,7 @@ from .numbers import MULTIPLIERS, NUMERAL_CHARS, Numeral, as_json_number, parse_
 COUNT_UNITS = [
     "人次", "场次", "批次", "户次", "件次", "学时", "大类", "件", "宗", "起", "例", "次", "场", "期",
     "人", "名", "位", "个", "家", "户", "所", "处", "项", "条", "支", "份", "篇", "本", "张", "册", "套",
-    "座", "辆", "台", "批", "类", "轮", "堂", "节", "天",
+    "座", "辆", "台", "批", "类", "轮", "堂", "节", "天", "部", "项次", "起次", "份次", "块", "幅",
 ]  # fmt: skip
 MONEY_UNITS = ["万元", "亿元", "元"]
 # Measure words that count the same kind of thing: a figure in one group never states an indicator
@@ -28,8 +28,8 @@ MONEY_UNITS = ["万元", "亿元", "元"]
 UNIT_GROUPS = [
     {"人", "名", "人次", "位"},
     {"次", "场", "场次", "期", "批次", "批", "轮", "堂", "节"},
-    {"件", "宗", "起", "例", "份", "项", "条", "篇", "本", "张", "册", "件次"},
-    {"个", "家", "户", "户次", "所", "处", "支", "座", "套", "辆", "台"},
+    {"件", "宗", "起", "例", "份", "项", "条", "篇", "本", "张", "册", "件次", "部", "项次", "起次", "份次"},
+    {"个", "家", "户", "户次", "所", "处", "支", "座", "套", "辆", "台", "块", "幅"},
     {"类", "大类"},
     {"元"},
     {"学时"},
@@ -176,6 +176,8 @@ def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]], clause_
         return False  # a year is a date; 连续四年 counts years
     if unit == "天" and re.match(r"(之内|以内|内|后|前|左右)", after):
         return False  # a time limit, not a count of days
+    if unit == "部" and after[:1] in {"门", "署", "分", "位"}:
+        return False  # 3部门, 部署, 部分: words, not 3部 (documents)
     if REQUIREMENT_RE.search(text[max(clause_start, start - 14) : start]):
         return False
     if not num[0].isdigit():

@@ -189,8 +189,37 @@ def _heading_label(level: int, counters: list[int]) -> str:
     return [f"{chinese_count(n)}、", f"（{chinese_count(n)}）", f"{n}.", f"（{n}）"][min(level, 4) - 1]
 
 
+# Parts of a paragraph whose text a reader does not see in its line: deleted revisions, field codes, text
+# boxes anchored in it (their own paragraphs), comments.
+_UNSEEN = {
+    f"{_W}{tag}" for tag in ("del", "moveFrom", "instrText", "delText", "txbxContent", "commentReference")
+}
+_SPACES = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+
+
+def _paragraph_text(p) -> str:
+    """A paragraph's text as Word shows it: runs anywhere inside it (hyperlinks, fields, tracked
+    insertions, content controls), not deleted text or text boxes."""
+    pieces: list[str] = []
+
+    def walk(element) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _UNSEEN:
+                continue
+            if tag == f"{_W}t":
+                pieces.append(child.text or "")
+            elif tag in _SPACES:
+                pieces.append(_SPACES[tag] if tag != f"{_W}br" or child.get(f"{_W}type") != "page" else "")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(pieces)
+
+
 def _cell_text(tc) -> str:
-    return " ".join("".join(t.text or "" for t in p.iter(f"{_W}t")) for p in tc.iter(f"{_W}p")).strip()
+    return " ".join(" ".join(_paragraph_text(p).split()) for p in tc.iter(f"{_W}p")).strip()
 
 
 def _docx_table_lines(tbl) -> list[str]:
@@ -238,7 +267,7 @@ def _docx_text(data: bytes) -> str:
             body_started = True
             continue
         paragraph = Paragraph(block, document)
-        text = paragraph.text
+        text = _paragraph_text(block).replace("\n", " ")  # a line break inside a paragraph is not one
         if not text.strip():
             lines.append(text)
             continue
@@ -445,11 +474,16 @@ def _html_title(root) -> tuple[Any, str | None]:
         parts = [p.strip() for p in re.split(r"[_|｜\-—–]+", t.text_content() or "") if p.strip()]
         page_title = next((p for p in parts if _TITLE_WORDS.search(p)), None)
         break
-    for tag in ("h1", "h2", "h3"):
-        for element in root.iter(tag):
-            text = " ".join(element.text_content().split())
-            if text and len(text) <= 80 and _TITLE_WORDS.search(text):
-                return element, page_title
+    headings = []
+    for element in root.iter("h1", "h2", "h3"):
+        text = " ".join(element.text_content().split())
+        if text and len(text) <= 80 and _TITLE_WORDS.search(text):
+            headings.append((element, re.sub(r"\s+", "", text)))
+    if headings:
+        # a column's name (法治政府建设年度报告) can head the page too: the <title>'s report wins
+        squeezed = re.sub(r"\s+", "", page_title or "")
+        matching = [e for e, text in headings if squeezed and (text in squeezed or squeezed in text)]
+        return (matching or [headings[0][0]])[0], page_title
     if page_title:
         squeezed = re.sub(r"\s+", "", page_title)
         for element in root.iter():

@@ -126,6 +126,12 @@ def test_html_title_from_h1_not_the_breadcrumb():
     assert [f["value"] for f in result["facts"]] == [120, 118, 12, 3]
 
 
+def test_html_title_named_by_the_title_element_over_a_columns_name():
+    column = "<h2>法治政府建设年度报告</h2>"
+    page = PAGE.format(title=TITLE, h1=f"{column}<h1>{TITLE}</h1>").encode()
+    assert analyze_text(read_bytes(page, "r.html"), "r.html")["title"] == TITLE
+
+
 def test_html_title_only_in_the_title_element():
     page = PAGE.format(title=TITLE, h1="").encode()
     text = read_bytes(page, "r.html")
@@ -217,3 +223,19 @@ def test_a_page_laid_out_in_a_table_keeps_its_paragraphs():
     text = read_bytes(page.encode(), "r.html")
     assert text.splitlines()[:2] == [TITLE, "一、主要举措和成效"]
     assert "复议\t12" in text
+
+
+def test_docx_tracked_insertions_count_and_deletions_do_not():
+    from docx.oxml import parse_xml
+
+    def build(document):
+        document.add_paragraph(TITLE)
+        paragraph = document.add_paragraph("全年办理案件")
+        w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        paragraph._p.append(
+            parse_xml(f'<w:del {w} w:id="1" w:author="a"><w:r><w:delText>11件</w:delText></w:r></w:del>')
+        )
+        paragraph._p.append(parse_xml(f'<w:ins {w} w:id="2" w:author="a"><w:r><w:t>12件</w:t></w:r></w:ins>'))
+
+    text = read_bytes(_docx(build), "r.docx")
+    assert "全年办理案件12件" in text and "11件" not in text

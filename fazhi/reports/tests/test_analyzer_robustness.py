@@ -129,6 +129,8 @@ def test_any_text_never_raises(text):
         ("创造一个良好的法治环境。", []),
         ("连续四年获评优秀，2024年开展培训3天。", [(4, "年", False, None), (3, "天", False, None)]),
         ("线上3场。", [(3, "场", False, None)]),
+        ("出台规范性文件3部，联合3部门执法。", [(3, "部", False, None)]),
+        ("设置宣传栏20块，办理120项次。", [(20, "块", False, None), (120, "项次", False, None)]),
     ],
 )
 def test_number_forms(body, expected):
