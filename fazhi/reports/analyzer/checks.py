@@ -137,7 +137,7 @@ def _written(text: str, fact: Fact) -> str:
 # -- breakdowns: "…23件，其中A4件，B4件…", "从办理结果看：维持…" ------------------------------------------
 # Words that open the parts of the figure before them.
 BREAKDOWN_INTRO_RE = re.compile(
-    r"其中|(?:从|按)[\u4e00-\u9fa5]{1,8}(?:看|来看|分|划分)[:：，,]?|包括[:：]|具体(?:为|是|包括)[:：]?"
+    r"其中|(?:从|按)[\u4e00-\u9fa5]{1,8}(?:看|来看|分|划分)[:：，,]?|包括[:：]|具体(?:为|是|包括)[:：]?|分别(?:为|是)"
 )
 # A part introduced by these words may overlap the others (涉及未成年人的案件 are also 刑事 or 民事).
 OVERLAP_RE = re.compile(r"^[\s，,；;、]*(?:其中|涉及|涉|含|包括|同时|另有|另|此外|均|且)")
@@ -268,6 +268,15 @@ def _sum_check(text: str, facts: list[Fact], whole: int, parts: list[int]) -> Ch
         gaps = [text[facts[a].end : facts[b].start] for a, b in pairwise(parts)]
         if any(OVERLAP_RE.match(gap) for gap in gaps):
             return None  # categories that may overlap: their sum can exceed the total
+        running = Decimal(0)
+        for k, i in enumerate(parts[:-1]):
+            running += facts[i].value
+            if k >= 1 and running == total.value and not total.approx:
+                # 男60人、女40人 make the 100; 党员30人 after them counts across them
+                first = " + ".join(_written(text, facts[j]) for j in parts[: k + 1])
+                message = f"分项 {first} = {plain_number(running)}，与总数{_figure(total)}一致"
+                message += "（其后各项另按其他口径分类）"
+                return Check("breakdown_sum", True, message, [whole, *parts[: k + 1]])
     if len(parts) == 1:
         verdict = "超过了" if exceeds else "未超过"
         return Check("subset", not exceeds, f"部分{terms}{verdict}{stated}", used)
@@ -478,7 +487,7 @@ def rate_checks(
         ok = _agrees(fact, computed, text)
         places = max(1, -_places(fact.value))
         shown = computed.quantize(Decimal(1).scaleb(-places))
-        verdict = "一致" if ok else "不一致，请核对计算口径"
+        verdict = "一致" if ok else "不一致（已允许四舍五入或截断到所写位数），请核对计算口径"
         message = (
             f"{name}：{arithmetic} = {plain_number(shown)}%，报告写“{text[fact.start : fact.end]}”，{verdict}"
         )

@@ -37,6 +37,12 @@ CORPUS = [
         id="从…看-breakdown",
     ),
     pytest.param(
+        "全年办理复议案件12件，维持、撤销、驳回分别为5件、4件、3件。",
+        "全年办理复议案件12件，维持、撤销、驳回分别为5件、4件、6件。",
+        "breakdown_sum",
+        id="分别为-breakdown",
+    ),
+    pytest.param(
         "全年受理信访事项50件，办结48件。",
         "全年受理信访事项50件，办结52件。",
         "closed_received",
@@ -130,6 +136,8 @@ def test_the_planted_error_is_found_and_its_twin_raises_no_alarm(consistent, err
     [
         # overlapping categories: 涉未成年人 cases are also 刑事 or 民事
         "全年共办理法律援助案件100件，其中刑事案件60件，涉及未成年人案件50件。",
+        # the first parts make the total, the last counts across them
+        "全年共培训法律明白人100人，其中男性60人，女性40人，党员30人。",
         # carried over from the year before: more closed than received is possible
         "全年受理复议案件30件，加上年结转5件，办结33件。",
         # rows of a table are different things, however alike their words
