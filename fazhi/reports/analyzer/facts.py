@@ -21,6 +21,7 @@ COUNT_UNITS = [
     "人次", "场次", "批次", "户次", "件次", "学时", "大类", "件", "宗", "起", "例", "次", "场", "期",
     "人", "名", "位", "个", "家", "户", "所", "处", "项", "条", "支", "份", "篇", "本", "张", "册", "套",
     "座", "辆", "台", "批", "类", "轮", "堂", "节", "天", "部", "项次", "起次", "份次", "块", "幅",
+    "个月", "周",
 ]  # fmt: skip
 MONEY_UNITS = ["万元", "亿元", "元"]
 # Measure words that count the same kind of thing: a figure in one group never states an indicator
@@ -33,7 +34,7 @@ UNIT_GROUPS = [
     {"类", "大类"},
     {"元"},
     {"学时"},
-    {"天"},
+    {"天", "个月", "周"},
     {"年"},
     {"分"},
     {"%"},
@@ -66,6 +67,7 @@ REQUIREMENT_RE = re.compile(
 LABEL_NOUNS = re.compile(
     r"^(制度|机制|清单|服务|工程|行动|要求|原则|理念|模式|战略|意识|自信|建设|改革|融合|联动|体系|平台|网|窗|站|单)"
 )
+DURATION_BEFORE_RE = re.compile(r"(为期|历时|持续|用时|耗时)$")
 TIME_SPAN_AFTER = re.compile(r"^(工作日|月|小时|年|星期|季度|日|周|学年)")
 WORD_BEFORE_ONE = set("统唯之同万每逐第单专进划一")
 RATE_LIST_RE = re.compile(
@@ -176,6 +178,8 @@ def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]], clause_
         return False  # a year is a date; 连续四年 counts years
     if unit == "天" and re.match(r"(之内|以内|内|后|前|左右)", after):
         return False  # a time limit, not a count of days
+    if unit in {"个月", "周"} and not DURATION_BEFORE_RE.search(text, max(0, start - 3), start):
+        return False  # 3个月内, 每周: a time limit or a rhythm; 为期3个月 is how long the work took
     if unit == "部" and after[:1] in {"门", "署", "分", "位"}:
         return False  # 3部门, 部署, 部分: words, not 3部 (documents)
     if REQUIREMENT_RE.search(text[max(clause_start, start - 14) : start]):
