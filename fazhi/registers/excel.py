@@ -18,16 +18,19 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from openpyxl import Workbook, load_workbook
+from django.utils import timezone
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineError, CalamineWorkbook
 from simple_history.utils import bulk_create_with_history
 
+from fazhi.core import xlsx_guard
 from fazhi.core.xlsx import as_text_cell
 from fazhi.org.models import Person, Unit, User
 
-from . import services
+from . import bulk, services
 from .deadlines import due_state, soon_limit, today
 from .models import StatusChange
 from .present import display
@@ -238,6 +241,7 @@ class _Resolver:
                     self.units.setdefault(key, unit)
         self._people: dict[str, list[Person]] | None = None
         self._linked: dict[type, dict[str, models.Model]] = {}
+        self._columns: dict[tuple, tuple[Any, dict[str, str], str]] = {}
 
     def people(self) -> dict[str, list[Person]]:
         if self._people is None:
@@ -255,9 +259,18 @@ class _Resolver:
             self._linked[model] = {str(getattr(r, key)): r for r in rows}
         return self._linked[model]
 
+    def _column(self, model: type[models.Model], column: Column) -> tuple[Any, dict[str, str], str]:
+        """The column's field, its choices by label and code, and their list for messages (read once)."""
+        key = (model, column.field)
+        if key not in self._columns:
+            choices = _choices(self.spec, column, None if model is self.spec.model else model)
+            by_text = {label: code for code, label in choices} | {code: code for code, _ in choices}
+            self._columns[key] = (_field(model, column), by_text, "、".join(label for _, label in choices))
+        return self._columns[key]
+
     def value(self, model: type[models.Model], column: Column, raw: Any, unit: Unit | None = None) -> Any:
         """The field value of a cell; ``unit`` is the row's own unit, which settles people's names."""
-        field = _field(model, column)
+        field, by_text, listed = self._column(model, column)
         text = "" if raw is None else (raw if isinstance(raw, date) else str(raw).strip())
         if text == "":
             if field.many_to_many:
@@ -265,11 +278,10 @@ class _Resolver:
             if field.has_default():
                 return field.get_default()
             return None if (field.null or isinstance(field, models.ForeignKey)) else ""
-        if choices := _choices(self.spec, column, None if model is self.spec.model else model):
-            for code, label in choices:
-                if text in (label, code):
-                    return code
-            raise ValueError(f"“{str(text)[:40]}”不是可选值（{'、'.join(label for _, label in choices)}）")
+        if by_text:
+            if isinstance(text, str) and text in by_text:
+                return by_text[text]
+            raise ValueError(f"“{str(text)[:40]}”不是可选值（{listed}）")
         if isinstance(field, models.DateField):
             return parse_date(raw)
         if isinstance(field, models.BooleanField):
@@ -320,54 +332,72 @@ class _Resolver:
         return linked[text]
 
 
-def read_sheet(
-    sheet: Any, known: dict[str, Any], ignored: set[str], name: str, required: list[str], where: str = ""
-):
-    """(row number, {header: cell}) for each non-empty row of ``sheet``; bad headers raise ImportFailed.
-    ``where`` names a sheet other than the first in the messages."""
-    rows = sheet.iter_rows(values_only=True)
-    first = next(rows, None)
-    if not first:
-        raise ImportFailed([f"{name}：工作表“{sheet.title}”是空的"])
-    headers = [str(h).strip() if h is not None else "" for h in first]
+def _cell(value: Any) -> Any:
+    """A cell as the importer reads it: whole numbers as integers (Excel stores every number as a float),
+    text trimmed and cut at a sane length."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if len(value) > xlsx_guard.MAX_CELL_CHARS:
+            raise ImportFailed([f"单元格内容过长（超过{xlsx_guard.MAX_CELL_CHARS}字）：“{value[:20]}……”"])
+        return value or None
+    return value
+
+
+def read_sheet(rows: list[list], known: dict[str, Any], ignored: set[str], name: str, required: list[str],
+               where: str = "") -> list[tuple[int, dict[str, Any]]]:  # fmt: skip
+    """(row number, {header: cell}) for each non-empty row; bad headers raise ImportFailed. ``where`` names
+    a sheet other than the first in the messages."""
+    if not rows:
+        raise ImportFailed([f"{name}：工作表{where}是空的"])
+    headers = [str(_cell(h) or "") for h in rows[0]]
     errors = [
         f"{where}第1行：未知的列“{h[:40]}”" for h in headers if h and h not in known and h not in ignored
     ]
     errors += [f"{where}第1行：缺少必填列“{h}”" for h in required if h not in headers]
     if errors:
         raise ImportFailed(errors)
+    wanted = [(i, h) for i, h in enumerate(headers) if h in known]
     result = []
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_IMPORT_ROWS + 1:
-            raise ImportFailed([f"{name}：一次最多导入{MAX_IMPORT_ROWS}行"])
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        result.append((number, {h: v for h, v in zip(headers, values, strict=False) if h in known}))
+    for number, values in enumerate(rows[1:], start=2):
+        cells = {h: _cell(values[i]) if i < len(values) else None for i, h in wanted}
+        if any(v is not None for v in cells.values()):
+            result.append((number, cells))
     return result
 
 
 def read_rows(spec: Register, data: bytes, name: str) -> tuple[list, dict[Child, list]]:
-    """The item rows of the first sheet, and each child sheet's rows; a bad file raises ImportFailed."""
+    """The item rows of the first sheet, and each child sheet's rows; a bad or hostile file raises
+    ImportFailed before it is parsed (``fazhi.core.xlsx_guard``)."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
+        xlsx_guard.check(data, name, max_rows=MAX_IMPORT_ROWS)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names[:1]}
+        first = sheets[book.sheet_names[0]]
+        for child in spec.children:
+            if child.label in book.sheet_names:
+                sheets[child.label] = book.get_sheet_by_name(child.label).to_python(skip_empty_area=False)
+    except xlsx_guard.UnsafeWorkbook as exc:
+        raise ImportFailed([str(exc)]) from exc
+    except (CalamineError, ValueError, IndexError) as exc:
         raise ImportFailed([f"{name}：不是有效的 Excel（.xlsx）文件（{type(exc).__name__}）"]) from exc
     known = {header(spec, c): c for c in spec.import_columns}
     ignored = set(EXPORT_ONLY) | {header(spec, c) for c in spec.columns if not c.importable}
     required = [h for h, c in known.items() if c.required]
-    rows = read_sheet(book.worksheets[0], known, ignored, name, required)
+    rows = read_sheet(first, known, ignored, name, required)
     if not rows:
         raise ImportFailed([f"{name}：没有数据行"])
     children: dict[Child, list] = {}
     for child in spec.children:
-        if child.label not in book.sheetnames:
+        if child.label not in sheets:
             continue
         columns = _child_columns(spec, child)
         known_c = {
             header(spec, c, child.model) if c.field != child.fk else columns[0].header: c for c in columns
         }
         heads = [h for h, c in known_c.items() if c.required]
-        children[child] = read_sheet(book[child.label], known_c, set(), name, heads, child.label)  # type: ignore[arg-type]
+        children[child] = read_sheet(sheets[child.label], known_c, set(), name, heads, child.label)  # type: ignore[arg-type]
     return rows, children
 
 
@@ -508,36 +538,39 @@ def _read_children(spec: Register, child_rows: dict[Child, list], by_key: dict[s
 def _write(
     spec: Register, pending: list, related: list[dict[str, list]], children: dict[Child, list], actor: User
 ):
-    """Write the checked rows in bulk: the items with their audit history, their timelines, their
+    """Write the checked rows in bulk: the items, their audit history, their timelines, their
     many-to-many links and child rows, then tell the indicators once."""
     items = [p.item for p in pending]
+    now = timezone.now()
     for item in items:
         item.version = 1
-    items = bulk_create_with_history(
-        items, spec.model, batch_size=1000, default_user=actor, default_change_reason="导入"
-    )
+        item.created_at = item.updated_at = now
+    items = spec.model._default_manager.bulk_create(items, batch_size=1000)
+    bulk.insert_history(items, user_id=actor.pk, at=now, reason="导入")
     content_type = ContentType.objects.get_for_model(spec.model)
-    changes = [
-        StatusChange(
-            content_type=content_type,
-            object_id=p.item.pk,
-            from_status=old,
-            to_status=new,
-            label=label,
-            on=on,
-            by=actor,
-        )
-        for p in pending
-        for old, new, label, on in p.changes
-    ]
-    StatusChange.objects.bulk_create(changes, batch_size=2000)
+    bulk.insert(
+        StatusChange,
+        (
+            {
+                "content_type_id": content_type.pk,
+                "object_id": p.item.pk,
+                "from_status": old,
+                "to_status": new,
+                "label": label,
+                "on": on,
+                "at": now,
+                "by_id": actor.pk,
+                "note": "",
+            }  # fmt: skip
+            for p in pending
+            for old, new, label, on in p.changes
+        ),
+    )
     for name in {n for r in related for n in r}:
         through = getattr(spec.model, name).through
-        source, target = (
-            f"{spec.model._meta.model_name}_id",
-            f"{_field(spec.model, Column(name)).related_model._meta.model_name}_id",
-        )
-        links = [through(**{source: p.item.pk, target: obj.pk}) for p, r in zip(pending, related, strict=True)
+        target = _field(spec.model, Column(name)).related_model._meta.model_name
+        source = f"{spec.model._meta.model_name}_id"
+        links = [through(**{source: p.item.pk, f"{target}_id": obj.pk}) for p, r in zip(pending, related, strict=True)
                  for obj in dict.fromkeys(r.get(name, []))]  # fmt: skip
         through.objects.bulk_create(links, batch_size=2000)
     for child, rows in children.items():

@@ -252,7 +252,7 @@ def prepare_new(
                 raise ValidationError({"status": [f"“{step.label}”：{m}" for m in exc.messages]}) from None
             pending.changes.append((before, step.to, step.label, on if step.date_field else None))
             last = on
-        item.full_clean(exclude=[f.name for f in item._meta.fields], validate_unique=False)  # clean() again
+        item.clean()  # the model's own rules again, on the values the steps set
     refresh_deadline(spec, item)
     return pending
 

@@ -327,7 +327,7 @@ class Maker:
                 entered[model_field.attname] = getattr(item, model_field.attname)
         key_field = _varying_key_field(spec)
         if key_field is not None:
-            entered[key_field.attname] = _vary(key_field, entered[key_field.attname], 0)
+            entered[key_field.attname] = _vary(key_field, entered[key_field.attname], 999)
         for name in values:
             entered.pop(spec.model_field(name).attname, None)  # a link given as an object
         entered.update(values)
@@ -356,16 +356,17 @@ def first_path(workflow: Workflow) -> tuple[Step, ...]:
 
 
 # -- many rows at once, past the services ------------------------------------------------------------
-def clones(spec: Register, item: Any, count: int) -> list[Any]:
+def clones(spec: Register, item: Any, count: int, *, first: int = 1) -> list[Any]:
     """``count`` copies of a stored ``item`` (its links, many-to-many and child rows too) written with
-    bulk_create, each with its natural key made its own: for tests of pages over many rows."""
+    bulk_create, each with its natural key made its own (copies numbered from ``first``): for tests of
+    pages over many rows."""
     concrete = [f for f in spec.model._meta.concrete_fields if not f.primary_key]
     key_field = _varying_key_field(spec)
     rows = []
     for i in range(count):
         values = {f.attname: getattr(item, f.attname) for f in concrete}
         if key_field is not None:
-            values[key_field.attname] = _vary(key_field, values[key_field.attname], i)
+            values[key_field.attname] = _vary(key_field, values[key_field.attname], first + i)
         rows.append(spec.model(**values))
     rows = spec.model._default_manager.bulk_create(rows, batch_size=500)
     for f in spec.model._meta.many_to_many:
@@ -400,13 +401,14 @@ def _varying_key_field(spec: Register) -> Any:
 
 
 def _vary(model_field: Any, value: Any, i: int) -> Any:
+    """Copy ``i`` (from 1) of a natural key value."""
     if isinstance(model_field, models.CharField | models.TextField):
-        suffix = f"-{i + 1}"
+        suffix = f"-{i}"
         return str(value)[: model_field.max_length - len(suffix)] + suffix
     if isinstance(model_field, models.DateField):
-        return value - timedelta(days=i + 1)
+        return value - timedelta(days=i)
     if isinstance(model_field, models.IntegerField):
-        return value - i - 1
+        return value + i  # the maker's own items count years down
     raise NotImplementedError(f"cannot vary {model_field.name}")
 
 
