@@ -66,8 +66,8 @@ def insert_history(
     history = model.history.model
     q = connection.ops.quote_name
     own = [f for f in history._meta.concrete_fields if not f.name.startswith("history_")]
-    columns = [q(f.column) for f in own] + [q(c) for c in ("history_date", "history_change_reason", "history_type",
-                                                            "history_user_id")]  # fmt: skip
+    stamps = ("history_date", "history_change_reason", "history_type", "history_user_id")
+    columns = [q(f.column) for f in own] + [q(c) for c in stamps]
     source = model._meta
     at_db = history._meta.get_field("history_date").get_db_prep_save(at, connection)
     count = 0

@@ -561,7 +561,7 @@ def _write(
                 "at": now,
                 "by_id": actor.pk,
                 "note": "",
-            }  # fmt: skip
+            }
             for p in pending
             for old, new, label, on in p.changes
         ),
@@ -570,8 +570,11 @@ def _write(
         through = getattr(spec.model, name).through
         target = _field(spec.model, Column(name)).related_model._meta.model_name
         source = f"{spec.model._meta.model_name}_id"
-        links = [through(**{source: p.item.pk, f"{target}_id": obj.pk}) for p, r in zip(pending, related, strict=True)
-                 for obj in dict.fromkeys(r.get(name, []))]  # fmt: skip
+        links = [
+            through(**{source: p.item.pk, f"{target}_id": obj.pk})
+            for p, r in zip(pending, related, strict=True)
+            for obj in dict.fromkeys(r.get(name, []))
+        ]
         through.objects.bulk_create(links, batch_size=2000)
     for child, rows in children.items():
         bulk_create_with_history(rows, child.model, batch_size=1000, default_user=actor)

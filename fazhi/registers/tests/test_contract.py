@@ -11,17 +11,14 @@ import dataclasses
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from fazhi.org.scope import SESSION_KEY
-from fazhi.registers import excel, services
+from fazhi.registers import services
 from fazhi.registers.checks import BOOKKEEPING, check_registers, register_problems
-from fazhi.registers.present import display
 from fazhi.registers.spec import REGISTRY
 from fazhi.registers.testing import (
     GAP,
@@ -31,7 +28,6 @@ from fazhi.registers.testing import (
     covering_walks,
     end_state,
     main_path,
-    personal_data_columns,
     timeline_of,
 )
 
