@@ -86,4 +86,8 @@ def user_save(*, actor: User, user: User, unit_ids: list[int], password: str | N
     user.full_clean(exclude=["password"])
     stamp_actor(user, actor)
     user.save()
+    if password and user.pk != actor.pk:  # a password someone else chose: the user replaces it first
+        from fazhi.accounts.services import require_password_change
+
+        require_password_change([user.pk])
     return user

@@ -176,3 +176,14 @@ def test_totp_is_for_administrators_and_optional(client, county):
     UserFactory(username="boss", unit=county["county"], role=UserRole.UNIT_ADMIN)
     assert _login(client, "boss").status_code == 302
     assert client.get(reverse("home")).status_code == 200  # not enrolled: no second step
+
+
+def test_a_password_issued_by_an_administrator_must_be_replaced(county):
+    from fazhi.org.services import user_save
+
+    admin = UserFactory(username="boss", unit=county["county"], role=UserRole.UNIT_ADMIN)
+    user = User(username="newbie", unit=county["changgang"], role=UserRole.OPERATOR)
+    user_save(actor=admin, user=user, unit_ids=[u.pk for u in county.values()], password="Issued-Pass-42")
+    assert AccountSecurity.objects.get(user=user).must_change_password
+    user_save(actor=admin, user=admin, unit_ids=[u.pk for u in county.values()], password="Own-Choice-42x")
+    assert not AccountSecurity.objects.filter(user=admin, must_change_password=True).exists()
