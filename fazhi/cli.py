@@ -270,9 +270,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 result["against_error"] = f"与台账核对出错（{type(exc).__name__}）"
         if "error" in result:
             errors.append(result["error"])
-        if args.json:
-            item = json.dumps(result, ensure_ascii=False, indent=1)
-            print(("[\n" if n == 0 else ",\n") + item, end="", flush=False)
+        if args.json:  # written piece by piece: a report of 10 MB is never one string of its JSON
+            sys.stdout.write("[\n" if n == 0 else ",\n")
+            json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
         else:
             print(("" if n == 0 else "\n\n") + summary_text(result), end="")
         if args.table:
@@ -311,24 +311,31 @@ def _register_scope(args: argparse.Namespace):
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from django.core.exceptions import PermissionDenied, ValidationError
+    """Import through the same task the web page queues, run here with a progress bar."""
+    from fazhi.jobs.console import run_with_progress
+    from fazhi.jobs.files import stage
+    from fazhi.jobs.models import JobState
+    from fazhi.org.models import Unit
+    from fazhi.registers.tasks import import_register
 
-    from fazhi.registers.excel import import_workbook
-
-    spec, user, scope = _register_scope(args)
+    spec, user, _ = _register_scope(args)  # checks the register, the user and --unit
     path = Path(args.file)
     if not path.is_file():
         raise BadInput(f"文件不存在：{path} / file not found")
-    try:
-        items = import_workbook(spec, path.read_bytes(), path.name, actor=user, scope_ids=scope)
-    except ValidationError as exc:
-        print(f"未导入（{len(exc.messages)}处问题，未写入任何一行）：", file=sys.stderr)
-        for message in exc.messages:
-            print(f"  {message}", file=sys.stderr)
+    from fazhi.org.selectors import root_units_of
+
+    # the --unit given, else the user's own (a system administrator without one: the top of the tree)
+    unit = Unit.objects.get(code=args.unit) if args.unit else (user.unit or root_units_of(user).first())
+    if unit is None:
+        raise BadInput("没有可导入的单位 / no unit to import into")
+    job = run_with_progress(
+        import_register, actor=user, unit=unit, title=f"导入{spec.label}", register=spec.key,
+        path=stage(path.read_bytes(), path.name), name=path.name, unit_id=unit.pk,
+    )  # fmt: skip
+    if job.state != JobState.DONE:
+        print(job.error, file=sys.stderr)
         return 2
-    except PermissionDenied as exc:
-        raise BadInput(str(exc)) from exc
-    print(f"已导入{len(items)}条{spec.item_label}。")
+    print(job.message)
     return 0
 
 

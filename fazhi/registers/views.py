@@ -13,7 +13,7 @@ from fazhi.core.audit import audit_trail
 from fazhi.core.forms import apply_validation_errors
 from fazhi.core.xlsx import xlsx_response
 
-from . import excel, selectors, services
+from . import excel, selectors, services, tasks
 from .deadlines import today
 from .forms import (
     AttachmentForm,
@@ -104,6 +104,11 @@ def register_import(request, key: str):
             upload = form.cleaned_data["file"]
             if upload.size > excel.MAX_IMPORT_BYTES:  # refused before the contents are read
                 errors = [f"{upload.name}：文件过大，上限为 {excel.MAX_IMPORT_BYTES // 1024 // 1024} MB"]
+            elif upload.size > tasks.IMPORT_INLINE_BYTES:  # hundreds of rows or more: the worker imports it
+                job = tasks.start_import(
+                    spec, upload.read(), upload.name, actor=request.user, unit=request.scope.unit
+                )
+                return redirect(job)
             else:
                 try:
                     items = excel.import_workbook(

@@ -225,3 +225,41 @@ def test_a_name_two_people_share_is_settled_by_the_rows_unit(county, office_user
     assert failed.value.messages == [
         "第2行「审查人员」：有2名在岗人员叫“李审查”，且都不在本行的所属单位，无法确定是哪一位"
     ]
+
+
+def test_a_large_file_is_imported_by_the_worker_with_progress(
+    django_capture_on_commit_callbacks, client, county, office_user, reviewer, settings, tmp_path
+):
+    """A file of hundreds of rows is imported in the background: the page follows the Job, which ends
+    with a link to the register, or with every row's problem."""
+    from django.urls import reverse
+
+    from fazhi.jobs.models import Job, JobState
+    from fazhi.jobs.testing import run_queued_tasks
+    from fazhi.registers.tasks import IMPORT_INLINE_BYTES
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(office_user)
+    rows = [[*GOOD[1][:1], f"长冈审〔2024〕{n}号", *GOOD[1][2:]] for n in range(1, 3001)]
+    data = workbook(*rows)
+    assert len(data) > IMPORT_INLINE_BYTES
+    url = reverse("registers:import", args=["legality-reviews"])
+    upload = io.BytesIO(data)
+    upload.name = "大台账.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):  # queued once the request's work commits
+        response = client.post(url, {"file": upload})
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url() and job.state == JobState.QUEUED
+    assert run_queued_tasks() == 1
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.message == "已导入3000条合法性审查。" and job.done == job.total
+    assert LegalityReview.objects.count() == 3000
+    upload = io.BytesIO(data)  # the same file again: every row is a duplicate, nothing is written
+    upload.name = "大台账.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": upload})
+    run_queued_tasks()
+    failed = Job.objects.latest("pk")
+    assert failed.state == JobState.FAILED and "未导入（3000处问题" in failed.error
+    assert "第2行「审查编号」：本单位已有审查编号" in failed.error and "另有2800处问题" in failed.error
+    assert LegalityReview.objects.count() == 3000

@@ -11,14 +11,17 @@ import dataclasses
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from fazhi.registers import services
+from fazhi.org.scope import SESSION_KEY
+from fazhi.registers import excel, services
 from fazhi.registers.checks import BOOKKEEPING, check_registers, register_problems
+from fazhi.registers.present import display
 from fazhi.registers.spec import REGISTRY
 from fazhi.registers.testing import (
     GAP,
@@ -28,6 +31,7 @@ from fazhi.registers.testing import (
     covering_walks,
     end_state,
     main_path,
+    personal_data_columns,
     timeline_of,
 )
 
@@ -40,6 +44,12 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
         "registers/services.py _replay_path picks the path by the steps' date fields only: a record "
         "given as 已承接 with its 暂缓或退回理由 (filled only by the dateless step 暂缓或退回) is "
         "replayed pending→taken, so its timeline lacks the 暂缓或退回 step"
+    ),
+    ("round trip", "legality-reviews"): (
+        "registers/workflow.py Workflow.paths_to never visits a state twice, so services._replay_path "
+        "cannot replay 受理 → 退回补充材料 → 材料补齐 → 出具审查意见: a review that was returned and resumed "
+        "before its opinion is refused on import (不应有补齐材料日期、退回补充材料日期), and its exported row "
+        "cannot be imported again"
     ),
     ("detail history", "*"): (
         "core/audit.py audit_trail reads each version's previous record with its own query "
@@ -279,3 +289,182 @@ def test_an_export_of_a_thousand_items_takes_at_most_ten_queries(spec, county, m
     page, cost = _get(client, url)
     assert load_workbook(io.BytesIO(page.content), read_only=True).active.max_row == 1 + 1000
     assert cost <= EXPORT_QUERIES
+
+
+# -- 3. template → import → export ------------------------------------------------------------------------
+def _item_set(spec, county, maker):
+    """One item along each walk that together take every step: items in every state the steps reach."""
+    items = []
+    for walk in covering_walks(spec.workflow):
+        item = maker.create(spec, unit_of(county))
+        maker.walk(spec, item, walk)
+        item.refresh_from_db()
+        items.append(item)
+    return items
+
+
+def _fill_template(spec, items, viewer) -> bytes:
+    """The register's own template with the items typed into its sheets, as presented to ``viewer``."""
+    book = load_workbook(io.BytesIO(excel.template_bytes(spec)))
+    sheet = book.worksheets[0]
+    columns = list(spec.import_columns)
+    assert [c.value for c in sheet[1]] == [excel.header(spec, c) for c in columns]
+    for item in items:
+        sheet.append([display(spec, item, c.field, viewer) for c in columns])
+    for child in spec.children:
+        child_sheet = book[child.label]
+        key = spec.natural_key[0]
+        for item in items:
+            for row in child.model._default_manager.filter(**{child.fk: item}):
+                child_sheet.append(
+                    [getattr(item, key)] + [excel._child_display(child, row, c) for c in child.columns]
+                )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _rows(data: bytes, sheet_name=None, headers=None) -> list[tuple]:
+    """A sheet's rows as {header: value} restricted to ``headers``, sorted, for comparing."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book[sheet_name] if sheet_name else book.worksheets[0]
+    rows = list(sheet.values)
+    names = [str(h) for h in rows[0]]
+    wanted = headers or names
+    result = []
+    for row in rows[1:]:
+        cells = dict(zip(names, row, strict=False))
+        result.append(tuple((h, "" if cells.get(h) is None else cells.get(h)) for h in wanted))
+    return sorted(result, key=repr)
+
+
+@pytest.mark.parametrize("spec", registers("round trip"))
+def test_template_import_export_round_trip(spec, county, maker, privileged_user, client):
+    items = _item_set(spec, county, maker)
+    typed = _fill_template(spec, items, privileged_user)
+    spec.model.objects.filter(pk__in=[i.pk for i in items]).delete()
+    client.force_login(privileged_user)
+    upload = SimpleUploadedFile(f"{spec.label}.xlsx", typed)
+    response = client.post(reverse("registers:import", args=[spec.key]), {"file": upload})
+    errors = response.context["errors"] if response.status_code == 200 else []
+    assert (response.status_code, errors) == (302, []), errors
+    assert spec.model.objects.count() == len(items)
+    exported = client.get(reverse("registers:export", args=[spec.key])).content
+    headers = [excel.header(spec, c) for c in spec.import_columns]
+    assert _rows(exported, headers=headers) == _rows(typed, headers=headers)
+    for child in spec.children:
+        assert _rows(exported, child.label) == _rows(typed, child.label)
+
+
+# -- 4. one township cannot reach another's records -----------------------------------------------------
+@pytest.mark.parametrize("spec", registers("scoping"))
+def test_a_township_user_cannot_see_change_export_or_import_another_townships_records(
+    spec, county, maker, hekou_maker, changgang_user, client, media
+):
+    ours = maker.create(spec, unit_of(county))
+    theirs = hekou_maker.create(spec, county["hekou"])  # at its first state: every first step is open
+    their_person = hekou_maker.person(county["hekou"])
+    their_key = str(getattr(theirs, spec.natural_key[0])) if spec.natural_key else spec.title(theirs)
+    client.force_login(changgang_user)
+
+    # see: not in the list, even with 河口镇 chosen in the unit switcher; its page is refused
+    list_url = reverse("registers:list", args=[spec.key])
+    for chosen in (None, county["hekou"].pk):
+        if chosen:
+            session = client.session
+            session[SESSION_KEY] = chosen
+            session.save()
+        page = client.get(list_url).content.decode()
+        assert spec.title(ours) in page and spec.title(theirs) not in page and "共 1 条" in page
+    assert client.get(reverse("registers:detail", args=[spec.key, theirs.pk])).status_code == 403
+
+    # change: edit and every step refused, by page and by service
+    before = spec.model.objects.values().get(pk=theirs.pk)
+    edit = reverse("registers:edit", args=[spec.key, theirs.pk])
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"version": theirs.version, "note": "长冈乡改的"}).status_code == 403
+    for step in spec.workflow.steps_from(theirs.status):
+        url = reverse("registers:transition", args=[spec.key, theirs.pk, step.to])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"on": "2025-06-02", "expected_status": theirs.status}).status_code == 403
+        with pytest.raises(PermissionDenied):
+            maker.step(spec, theirs, step, START + GAP)
+    theirs.note = "长冈乡改的"
+    with pytest.raises(PermissionDenied):
+        services.item_update(spec, theirs, actor=changgang_user, scope_ids=maker.scope_ids)
+    with pytest.raises(PermissionDenied):
+        maker.create(spec, county["hekou"])
+    assert spec.model.objects.values().get(pk=theirs.pk) == before
+
+    # nor link to their people or records, nor be offered them
+    if not spec.create_url_name:
+        page = client.get(reverse("registers:create", args=[spec.key])).content.decode()
+        assert their_person.name not in page and county["hekou"].name not in page.split("<form", 1)[1]
+    for step in spec.workflow.steps_from(ours.status):
+        page = client.get(reverse("registers:transition", args=[spec.key, ours.pk, step.to])).content.decode()
+        assert their_person.name not in page and their_key not in page
+
+    # export: only ours
+    exported = load_workbook(io.BytesIO(client.get(reverse("registers:export", args=[spec.key])).content))
+    cells = {str(v) for row in exported.active.iter_rows(min_row=2, values_only=True) for v in row if v}
+    assert exported.active.max_row == 2 and spec.title(ours) in cells and spec.title(theirs) not in cells
+
+    # import into theirs: refused by row, nothing written
+    draft = hekou_maker.draft(spec, county["hekou"])
+    row = [display(spec, draft.item, c.field) if c.field in ("unit",) or not spec.model_field(c.field).many_to_many
+           else "" for c in spec.import_columns]  # fmt: skip
+    book = load_workbook(io.BytesIO(excel.template_bytes(spec)))
+    book.worksheets[0].append(row)
+    out = io.BytesIO()
+    book.save(out)
+    count = spec.model.objects.count()
+    upload = SimpleUploadedFile("河口镇.xlsx", out.getvalue())
+    response = client.post(reverse("registers:import", args=[spec.key]), {"file": upload})
+    assert response.status_code == 200
+    assert any("河口镇" in e and "权限范围" in e for e in response.context["errors"]), response.context[
+        "errors"
+    ]
+    assert spec.model.objects.count() == count
+
+
+# -- 5. personal data ------------------------------------------------------------------------------------------
+PERSONAL = [
+    pytest.param(spec, name, id=f"{spec.key}-{name}")
+    for spec in REGISTRY.values()
+    for name in personal_data_columns(spec)
+]
+
+
+def _personal_item(spec, name, county, maker):
+    item = maker.create(spec, unit_of(county))
+    value = getattr(item, name)
+    assert value, f"the maker left {name} empty"
+    return item, value, spec.model_field(name).mask(value)
+
+
+@pytest.mark.parametrize(("spec", "name"), PERSONAL)
+def test_personal_data_is_masked_unless_the_user_may_see_it(spec, name, county, maker, changgang_user,
+                                                            privileged_user, client):  # fmt: skip
+    item, full, masked = _personal_item(spec, name, county, maker)
+    assert masked != full
+    listed = name in spec.list_columns
+    for user, shown, hidden in ((changgang_user, masked, full), (privileged_user, full, None)):
+        client.force_login(user)
+        page = client.get(reverse("registers:list", args=[spec.key])).content.decode()
+        assert (shown in page) is listed and (hidden is None or hidden not in page), user
+        page = client.get(reverse("registers:detail", args=[spec.key, item.pk])).content.decode()
+        assert shown in page and (hidden is None or hidden not in page), user
+        exported = load_workbook(io.BytesIO(client.get(reverse("registers:export", args=[spec.key])).content))
+        cells = [str(v) for row in exported.active.iter_rows(values_only=True) for v in row if v]
+        assert shown in cells and (hidden is None or hidden not in cells), user
+        assert display(spec, item, name, user) == shown
+
+
+@pytest.mark.parametrize(("spec", "name"), PERSONAL)
+def test_personal_data_is_masked_in_the_audit_trail_too(spec, name, county, maker, changgang_user, client):
+    item, first, _ = _personal_item(spec, name, county, maker)
+    setattr(item, name, "13905710000" if "phone" in name else "")
+    services.item_update(spec, item, actor=maker.actor, scope_ids=maker.scope_ids, read_version=item.version)
+    client.force_login(changgang_user)
+    page = client.get(reverse("registers:detail", args=[spec.key, item.pk])).content.decode()
+    assert first not in page and "13905710000" not in page
