@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from fazhi.indicators import dashboard
 from fazhi.indicators.catalogue import indicators
+from fazhi.indicators.services import figures_recalculating
 from fazhi.org.models import Unit
 from fazhi.registers.selectors import alerts_table, open_alerts
 from fazhi.registers.spec import REGISTRY
@@ -84,6 +85,7 @@ def home(request):
             },
         },
         "duties": _annual_duties(unit, today),
+        "recalculating": figures_recalculating(),
         "deadline_form": DeadlineForm(),
         "today": today,
     }

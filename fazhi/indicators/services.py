@@ -60,6 +60,25 @@ def tree_changed() -> None:
     transaction.on_commit(apply)
 
 
+def figures_recalculating() -> bool:
+    """Whether some indicator's kept figures are stale (its definition changed since they were built).
+    A rebuild is then queued, once; meanwhile the engine counts those indicators from the registers, so
+    no stale number is shown, and the pages say 正在重新计算."""
+    if not summary.is_ready() or not summary.stale_ids():
+        return False
+    from fazhi.jobs.models import Job, JobState
+    from fazhi.jobs.services import start
+
+    from .tasks import rebuild_figures
+
+    pending = Job.objects.filter(
+        kind=rebuild_figures.module_path, state__in=[JobState.QUEUED, JobState.RUNNING]
+    )
+    if not pending.exists():
+        start(rebuild_figures, actor=None, unit=None, title="指标定义变更后重建各单位年度指标汇总")
+    return True
+
+
 def unit_figures(unit: Unit, year: int) -> dict[int, dict[str, IndicatorValue]]:
     """Every indicator for ``unit`` and its direct subordinates (each covering its own subtree)."""
     key = f"fazhi:indicators:{data_version()}:{unit.pk}:{year}"

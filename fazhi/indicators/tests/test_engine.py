@@ -235,3 +235,35 @@ def test_moving_a_unit_rebuilds_the_kept_figures(county, django_capture_on_commi
     figures = compute(county["county"], 2024, ids=["legality_reviews"])
     assert figures[county["changgang"].pk]["legality_reviews"].value == 0
     assert figures[county["hekou"].pk]["legality_reviews"].value == 2
+
+
+def test_a_changed_definition_never_shows_a_stale_figure(county, client, django_capture_on_commit_callbacks):
+    """Kept figures carry the fingerprint of the definitions they were built for: when one changes, its
+    figures are counted from the registers until the queued rebuild has run, and the page says so."""
+    from django.urls import reverse
+
+    from fazhi.indicators import summary
+    from fazhi.indicators.models import DataVersion, UnitFigures
+    from fazhi.jobs.models import Job
+    from fazhi.jobs.testing import run_queued_tasks
+
+    reviews(county["changgang_office"], 2)
+    summary.rebuild([2024])
+    row = UnitFigures.objects.get(unit=county["county"], year=2024)
+    row.total["legality_reviews/value"] = 99  # what a changed definition would have kept
+    row.save()
+    version = DataVersion.objects.get(pk=1)
+    version.figures_fingerprint["legality_reviews"] = "an older definition"
+    version.save()
+    assert summary.stale_ids() == {"legality_reviews"}
+    figures = compute(county["county"], 2024, ids=["legality_reviews", "legality_opinions"])
+    assert figures[county["county"].pk]["legality_reviews"].value == 2  # counted, not the stale 99
+    client.force_login(UserFactory(unit=county["county"], role=UserRole.UNIT_ADMIN))
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(reverse("home"), {"year": 2024}).content.decode()
+        client.get(reverse("home"), {"year": 2024})  # a second look queues no second rebuild
+    assert "指标汇总正在重新计算" in page and Job.objects.count() == 1
+    run_queued_tasks()
+    assert summary.stale_ids() == set()
+    assert UnitFigures.objects.get(unit=county["county"], year=2024).total["legality_reviews/value"] == 2
+    assert "正在重新计算" not in client.get(reverse("home"), {"year": 2024}).content.decode()
