@@ -8,7 +8,7 @@
     const id = select.value;
     trend.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },  // drawn on the canvas: no inline styles (CSP)
       grid: { left: 50, right: 20, top: 20, bottom: 30 },
       xAxis: { type: "category", data: data.years.map((y) => y + "年") },
       yAxis: { type: "value", name: data.units[id] || "" },
@@ -20,7 +20,7 @@
   if (data.ranking.units.length) {
     echarts.init(ranking).setOption({
       animation: false,
-      tooltip: {},
+      tooltip: { renderMode: "richText" },
       grid: { left: 110, right: 20, top: 10, bottom: 20 },
       xAxis: { type: "value" },
       yAxis: { type: "category", inverse: true, data: data.ranking.units },
