@@ -507,14 +507,13 @@ def _bigrams(label: str) -> set[str]:
 _RECENT_PER_BIGRAM = 8
 
 
-def _similar(a: set[str], b: set[str]) -> bool:
+def _similar(a: set[str], b: set[str], chars_a: set[str], chars_b: set[str]) -> bool:
     """Nearly the same words: most bigrams of the shorter label shared, and the characters of the two
     nearly all shared (保留的政务服务事项 and 取消政务服务事项 share bigrams but not their verbs)."""
     fewer = min(len(a), len(b))
-    if fewer < 5 or len(a & b) / fewer < 0.6:
+    if fewer < 5 or len(a & b) < 0.6 * fewer:
         return False
-    chars_a, chars_b = {c for gram in a for c in gram}, {c for gram in b for c in gram}
-    return len(chars_a & chars_b) / len(chars_a | chars_b) >= 0.75
+    return len(chars_a & chars_b) >= 0.75 * len(chars_a | chars_b)
 
 
 def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
@@ -526,19 +525,29 @@ def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
     the number of figures, not its square."""
     postings: dict[tuple, list[int]] = {}
     words: dict[int, set[str]] = {}
+    chars: dict[int, set[str]] = {}
     neighbours: dict[int, set[int]] = {}
-    for i, f in enumerate(facts):
-        if f.unit in PERCENT_UNITS or f.approx or f.cell is not None:
-            continue  # a table's cells are checked as a table
+    counted = [
+        i for i, f in enumerate(facts) if f.unit not in PERCENT_UNITS and not f.approx and f.cell is None
+    ]  # a table's cells are checked as a table
+    # a label written three times or more is a sentence pattern: its figures are never compared, so they
+    # need not look for partners (they are still found by others)
+    said = Counter((facts[i].indicator, facts[i].unit, facts[i].label) for i in counted)
+    for i in counted:
+        f = facts[i]
         words[i] = _bigrams(f.label)
+        chars[i] = {c for gram in words[i] for c in gram}
         key = (f.indicator, f.unit)
-        candidates: set[int] = set()
-        for gram in words[i]:
-            candidates.update(postings.get((key, gram), ()))
-        for j in candidates:
-            if _similar(words[i], words[j]):
-                neighbours.setdefault(i, set()).add(j)
-                neighbours.setdefault(j, set()).add(i)
+        if said[(f.indicator, f.unit, f.label)] < 3:
+            candidates: set[int] = set()
+            for gram in words[i]:
+                candidates.update(postings.get((key, gram), ()))
+            for j in candidates:
+                if _similar(words[i], words[j], chars[i], chars[j]):
+                    neighbours.setdefault(i, set()).add(j)
+                    neighbours.setdefault(j, set()).add(i)
+        else:
+            neighbours[i] = {-1, -2}  # never one of a pair
         for gram in words[i]:
             recent = postings.setdefault((key, gram), [])
             recent.append(i)
@@ -549,6 +558,8 @@ def repeated_figure_checks(text: str, facts: list[Fact]) -> list[Check]:
         if len(similar) != 1:
             continue
         (j,) = similar
+        if j < 0:
+            continue
         if j > i or len(neighbours[j]) != 1:
             continue
         if _sentence(text, facts[i].start) == _sentence(text, facts[j].start):

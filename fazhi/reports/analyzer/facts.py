@@ -86,7 +86,7 @@ OBJECT_NOUN_RE = re.compile(
 N_TIMES_PERCENT_RE = re.compile(r"([一二两三四五六七八九十])个$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     value: Decimal
     unit: str

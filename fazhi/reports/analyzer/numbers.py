@@ -7,8 +7,9 @@ a numeral raises ``ValueError``; nothing else escapes, whatever the input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 DIGIT_VALUES = {
     "零": 0,
@@ -34,8 +35,7 @@ MULTIPLIERS = {"万": 10_000, "千": 1_000, "亿": 100_000_000, "百": 100}
 _NONZERO = "一二两三四五六七八九"
 
 
-@dataclass(frozen=True)
-class Numeral:
+class Numeral(NamedTuple):
     """A numeral's value; ``low``/``high`` bound an approximate pair or a range (else both are ``value``)."""
 
     value: Decimal
@@ -144,9 +144,14 @@ def parse_chinese(text: str) -> Numeral:
     return Numeral(value, value, value, approx)
 
 
+_ASCII_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_arabic(text: str) -> Decimal:
     """1,083 / 2.9 / ٣ (any script's decimal digits)."""
     cleaned = text.replace(",", "").replace("，", "")
+    if cleaned.isascii() and _ASCII_NUMBER.fullmatch(cleaned):
+        return Decimal(cleaned)
     if not cleaned or any(not (c.isdecimal() or c == ".") for c in cleaned) or cleaned.count(".") > 1:
         raise ValueError(f"不是数字：{text}")
     try:
