@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
+from django.db import models
 from django.db.models import Count as CountAgg
 from django.db.models import Q
 from django.db.models import Sum as SumAgg
@@ -39,13 +41,13 @@ def per_unit_by_year(
 ) -> dict[tuple[Part, int], dict[int, int]]:
     """Each part's figure in each year for each unit's own rows (``unit_ids=None``: every unit): one
     GROUP BY unit query per register table, whatever the number of parts and years."""
-    by_model: dict[type, list[Part]] = defaultdict(list)
+    by_model: dict[type[models.Model], list[Part]] = defaultdict(list)
     for part in dict.fromkeys(parts):
         by_model[part.model].append(part)
     result: dict[tuple[Part, int], dict[int, int]] = {}
     for model, model_parts in by_model.items():
         cells = [(part, year) for part in model_parts for year in years]
-        aggregates = {}
+        aggregates: dict[str, Any] = {}
         for i, (part, year) in enumerate(cells):
             condition = _condition(part, year)
             if isinstance(part, Total):

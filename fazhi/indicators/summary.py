@@ -88,6 +88,11 @@ def _date_fields(part: Part) -> tuple[str, ...]:
     return (part.date_field,)
 
 
+def dated(model: type[models.Model]) -> list[str]:
+    """The date fields of ``model`` that its formula parts count by."""
+    return sorted({f for p in part_keys().values() if p.model is model for f in _date_fields(p)})
+
+
 def touched_years(model: type[models.Model], items: Iterable[Any]) -> set[int]:
     """The kept years whose figures the rows ``items`` (before and after a write) can count in."""
     years: set[int] = set()
@@ -111,7 +116,7 @@ def _lookups(q: Q) -> list[str]:
     for child in q.children:
         if isinstance(child, Q):
             found += _lookups(child)
-        else:
+        elif isinstance(child, tuple):
             found.append(child[0])
     return found
 

@@ -39,7 +39,7 @@ def insert(model: type[models.Model], rows: Iterable[dict[str, Any]], batch: int
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
     convert = [(f.attname, _converter(f)) for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     count = 0
     chunk: list[Sequence[Any]] = []

@@ -38,9 +38,7 @@ class LinkMultipleChoiceField(forms.ModelMultipleChoiceField):
         return selectors.link_label(obj)
 
 
-def scope_fields(
-    form: forms.BaseForm, model: type[models.Model], scope_ids: list[int], instance: Any
-) -> None:
+def scope_fields(form: forms.BaseForm, model: Any, scope_ids: list[int], instance: Any) -> None:
     """Date pickers for dates, scoped choices (plus the stored value) for links."""
     for name, field in form.fields.items():
         try:
@@ -81,7 +79,7 @@ class RegisterItemForm(forms.ModelForm):
         try:
             self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
         except forms.ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]  # ModelForm's own helper
 
     @property
     def related(self) -> dict[str, Any]:
@@ -93,7 +91,7 @@ class RegisterItemForm(forms.ModelForm):
         }
 
 
-def _link_field(model_field: Any, **kwargs: Any) -> forms.Field:
+def _link_field(model_field: Any, **kwargs: Any) -> Any:
     if isinstance(model_field, models.ManyToManyField):
         return model_field.formfield(form_class=LinkMultipleChoiceField, **kwargs)
     if isinstance(model_field, models.ForeignKey):
@@ -106,7 +104,7 @@ def form_class(spec: Register) -> type[RegisterItemForm]:
     """The create/edit form of a register: its entered fields no workflow step owns."""
     fields = list(spec.form_fields)
     callback = lambda f, **kw: _link_field(f, **kw)  # noqa: E731 — links shown with their units
-    form = forms.modelform_factory(
+    form: Any = forms.modelform_factory(
         spec.model, form=RegisterItemForm, fields=fields, formfield_callback=callback
     )
     form.spec = spec
@@ -118,7 +116,7 @@ class ChildForm(forms.ModelForm):
         try:
             self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
         except forms.ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]  # ModelForm's own helper
 
 
 @cache
@@ -146,10 +144,10 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args, spec: Register, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "全部状态"), *spec.workflow.choices]
+        self.fields["status"].choices = [("", "全部状态"), *spec.workflow.choices]  # type: ignore[attr-defined]
         self.choice_fields = []
         for name in spec.filter_fields:
-            model_field = spec.model._meta.get_field(name)
+            model_field = spec.model_field(name)
             self.fields[name] = forms.ChoiceField(
                 label=model_field.verbose_name,
                 required=False,
@@ -163,12 +161,12 @@ def transition_form_class(spec: Register, step: Step) -> type[forms.Form]:
     showed travels with it, so a step someone else took meanwhile is not taken twice."""
     fields: dict[str, forms.Field] = {}
     if step.date_field:
-        label = spec.model._meta.get_field(step.date_field).verbose_name
+        label = spec.model_field(step.date_field).verbose_name
         fields["on"] = forms.DateField(
             label=label, initial=today, widget=DateInput(attrs={"class": "form-control"})
         )
     for name in step.requires:
-        field = _link_field(spec.model._meta.get_field(name))
+        field = _link_field(spec.model_field(name))
         field.required = True
         fields[name] = field
     fields["note"] = forms.CharField(label="说明", required=False, max_length=300)

@@ -32,7 +32,7 @@ def display(spec: Register, item: Any, field_name: str, viewer: Any = None) -> A
     personal data in full)."""
     if field_name == "status":
         return spec.workflow.label(item.status)
-    field = spec.model._meta.get_field(field_name)
+    field = spec.model_field(field_name)
     if field.many_to_many:
         return "、".join(_name(obj) for obj in getattr(item, field_name).all())
     if field.choices:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -27,7 +28,7 @@ from django.db import IntegrityError, models, transaction
 from fazhi.core.audit import stamp_actor
 from fazhi.core.formats import cn_date
 from fazhi.indicators.services import data_changed
-from fazhi.indicators.summary import dependents, touched_years
+from fazhi.indicators.summary import dated, dependents, touched_years
 from fazhi.org.models import Person, User
 
 from . import deadlines
@@ -280,9 +281,12 @@ def _figures_changed(spec: Register, *items: Any) -> None:
         before, after = present
         for model, link, fields in dependents(spec.model):
             if any(getattr(before, f, None) != getattr(after, f, None) for f in fields):
-                rows = list(model._default_manager.filter(**{f"{link}_id": after.pk}))
+                rows = list(
+                    model._default_manager.filter(**{f"{link}_id": after.pk}).values("unit_id", *dated(model))
+                )
                 if rows:
-                    data_changed(model, {r.unit_id for r in rows}, touched_years(model, rows))
+                    linked = [SimpleNamespace(**r) for r in rows]
+                    data_changed(model, {r.unit_id for r in linked}, touched_years(model, linked))
 
 
 def _save(spec: Register, item: Any) -> None:

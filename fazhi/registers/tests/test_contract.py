@@ -51,6 +51,11 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
         "before its opinion is refused on import (不应有补齐材料日期、退回补充材料日期), and its exported row "
         "cannot be imported again"
     ),
+    ("audit masking", "*"): (
+        "core/audit.py audit_trail shows a changed PersonalDataField's old and new values in clear on "
+        "the detail page (送审联系电话：13757101052 → 13905710000) to a user without "
+        "may_view_personal_data; it should present them through the same masking as registers.present"
+    ),
     ("detail history", "*"): (
         "core/audit.py audit_trail reads each version's previous record with its own query "
         "(record.prev_record, and two more per version for a many-to-many field's history): the detail "
@@ -428,11 +433,13 @@ def test_a_township_user_cannot_see_change_export_or_import_another_townships_re
 
 
 # -- 5. personal data ------------------------------------------------------------------------------------------
-PERSONAL = [
-    pytest.param(spec, name, id=f"{spec.key}-{name}")
-    for spec in REGISTRY.values()
-    for name in personal_data_columns(spec)
-]
+def personal(test: str):
+    """One parameter per personal-data field of each register (a register without one has none)."""
+    return [
+        pytest.param(param.values[0], name, id=f"{param.id}-{name}", marks=param.marks)
+        for param in registers(test)
+        for name in personal_data_columns(param.values[0])
+    ]
 
 
 def _personal_item(spec, name, county, maker):
@@ -442,7 +449,7 @@ def _personal_item(spec, name, county, maker):
     return item, value, spec.model_field(name).mask(value)
 
 
-@pytest.mark.parametrize(("spec", "name"), PERSONAL)
+@pytest.mark.parametrize(("spec", "name"), personal("masking"))
 def test_personal_data_is_masked_unless_the_user_may_see_it(spec, name, county, maker, changgang_user,
                                                             privileged_user, client):  # fmt: skip
     item, full, masked = _personal_item(spec, name, county, maker)
@@ -460,7 +467,7 @@ def test_personal_data_is_masked_unless_the_user_may_see_it(spec, name, county, 
         assert display(spec, item, name, user) == shown
 
 
-@pytest.mark.parametrize(("spec", "name"), PERSONAL)
+@pytest.mark.parametrize(("spec", "name"), personal("audit masking"))
 def test_personal_data_is_masked_in_the_audit_trail_too(spec, name, county, maker, changgang_user, client):
     item, first, _ = _personal_item(spec, name, county, maker)
     setattr(item, name, "13905710000" if "phone" in name else "")
