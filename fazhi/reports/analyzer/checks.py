@@ -121,8 +121,8 @@ def _bounds(text: str, fact: Fact) -> tuple[Decimal, Decimal | None]:
         return fact.value, fact.value
     written = text[fact.start : fact.end]
     step = _step(fact.value)
-    if written.startswith(("近", "约")) or written.endswith("左右"):
-        return fact.value - step, fact.value + (0 if written.startswith("近") else step)
+    if written.startswith(("近", "约", "不到", "不足")) or written.endswith("左右"):
+        return fact.value - step, fact.value + (0 if written.startswith(("近", "不到", "不足")) else step)
     if written.endswith("以上") or written.startswith(("超过", "逾")):
         return fact.value, Decimal(100) if fact.unit == "%" else None
     return fact.value, fact.value + step  # 余 / 多 / 上百
