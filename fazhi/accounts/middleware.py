@@ -42,7 +42,9 @@ class IdleTimeoutMiddleware:
                 messages.info(request, "长时间未操作，已自动退出，请重新登录。")
                 login = redirect_to_login(request.get_full_path())
                 return _redirect(request, login["Location"])
-            if last is None or now - last >= LAST_SEEN_RESOLUTION:
+            # htmx GETs are mostly a page polling by itself (a job's progress every second): not activity
+            polling = request.method == "GET" and request.headers.get("HX-Request")
+            if last is None or (now - last >= LAST_SEEN_RESOLUTION and not polling):
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 

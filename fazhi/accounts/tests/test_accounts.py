@@ -124,6 +124,11 @@ def test_idle_session_ends_after_thirty_minutes(client, county):
     session.save()
     assert client.get(reverse("home")).status_code == 200  # 29 minutes idle: still in, and refreshed
     session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - 20 * 60
+    session.save()
+    assert client.get(reverse("home"), HTTP_HX_REQUEST="true").status_code == 200  # polling: not activity
+    session = client.session
+    assert session[LAST_SEEN_KEY] < time.time() - 19 * 60
     session[LAST_SEEN_KEY] = int(time.time()) - 31 * 60
     session.save()
     response = client.get(reverse("org:unit_list"))
