@@ -245,3 +245,22 @@ def test_docx_tracked_insertions_count_and_deletions_do_not():
 
     text = read_bytes(_docx(build), "r.docx")
     assert "全年办理案件12件" in text and "11件" not in text
+
+
+def test_pdf_running_headers_do_not_break_a_sentence_across_pages():
+    def page(n, body):
+        return [_line("某县人民政府办公室", 250, 350, 780), *body, _line(f"第{n}页", 280, 320, 40)]
+
+    pages = [
+        page(
+            1,
+            [
+                _line(TITLE, 100, 500, 740, 16),
+                _line("全年共开展普法宣传活动12场次，发放宣传资料", 114, 520, 700),
+            ],
+        ),
+        page(2, [_line("3000余份。二是加强执法监督。", 90, 300, 700)]),
+        page(3, [_line("三是强化队伍建设。", 114, 300, 700)]),
+    ]
+    text = _pdf_paragraphs(pages)
+    assert "发放宣传资料3000余份。" in text and text.count("某县人民政府办公室") == 1
