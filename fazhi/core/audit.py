@@ -54,17 +54,26 @@ def _m2m_display(field: models.Field, rows: list[dict]) -> str:
     return "、".join(sorted(names)) or "（空）"
 
 
-def audit_trail(obj: models.Model, labels: dict[str, dict[str, str]] | None = None) -> list[AuditEntry]:
+def audit_trail(
+    obj: models.Model, labels: dict[str, dict[str, str]] | None = None, *, viewer: Any = None
+) -> list[AuditEntry]:
     """Every recorded version of ``obj``, newest first, with what changed from the one before.
 
     ``labels`` names the values of fields whose choices live outside the model (a register's workflow
-    states, say): {field name: {value: 中文}}."""
+    states, say): {field name: {value: 中文}}. Personal data (身份证号, 电话) is masked, before and after,
+    unless ``viewer`` may see it in full."""
+    from fazhi.org.fields import PersonalDataField
+
     labels = labels or {}
     entries = []
     model_fields = {f.name: f for f in obj._meta.get_fields() if hasattr(f, "verbose_name")}
-    for record in obj.history.select_related("history_user").order_by("-history_date", "-history_id"):
+    in_full = bool(
+        viewer is not None and (getattr(viewer, "may_view_personal_data", False) or viewer.is_superuser)
+    )
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    for i, record in enumerate(records):
         changes: list[Change] = []
-        previous = record.prev_record
+        previous = records[i + 1] if i + 1 < len(records) else None  # one read, not one per version
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:
@@ -72,6 +81,8 @@ def audit_trail(obj: models.Model, labels: dict[str, dict[str, str]] | None = No
                 label = str(getattr(field, "verbose_name", change.field))
                 if field is not None and field.many_to_many:
                     old, new = _m2m_display(field, change.old), _m2m_display(field, change.new)
+                elif isinstance(field, PersonalDataField) and not in_full:
+                    old, new = (field.mask(v) if v else "（空）" for v in (change.old, change.new))
                 else:
                     old, new = _display(field, change.old, labels), _display(field, change.new, labels)
                 changes.append(Change(label, old, new))

@@ -6,6 +6,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from tree_queries.models import TreeNode
 
+from .fields import IdNumberField, PhoneField
+
 
 class UnitLevel(models.TextChoices):
     COUNTY = "county", "县（区）"
@@ -74,8 +76,8 @@ class Person(models.Model):
     unit = models.ForeignKey(Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="people")
     name = models.CharField("姓名", max_length=40)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    id_number = IdNumberField("身份证号", blank=True)
+    phone = PhoneField("联系电话", blank=True)
     position = models.CharField("职务", max_length=60, blank=True)
     roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="people")
     is_active = models.BooleanField("在岗", default=True)

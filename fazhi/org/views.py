@@ -99,7 +99,11 @@ def person_list(request):
 def person_detail(request, pk: int):
     person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
     selectors.assert_unit_in_scope(request.scope.visible_ids, person.unit_id)
-    return render(request, "org/person_detail.html", {"person": person, "trail": audit_trail(person)})
+    return render(
+        request,
+        "org/person_detail.html",
+        {"person": person, "trail": audit_trail(person, viewer=request.user)},
+    )
 
 
 def person_edit(request, pk: int | None = None):

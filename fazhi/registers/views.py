@@ -175,7 +175,7 @@ def item_detail(request, key: str, pk: int):
         ],
         "attachments": selectors.attachments(item),
         "attachment_form": AttachmentForm(),
-        "trail": audit_trail(item, {"status": spec.workflow.states}),
+        "trail": audit_trail(item, {"status": spec.workflow.states}, viewer=request.user),
     }
     return render(request, "registers/detail.html", context)
 

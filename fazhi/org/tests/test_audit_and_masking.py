@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from fazhi.org.masking import is_valid_id_number, mask_id_number, mask_phone
+from fazhi.org.masking import id_number_check_code, is_valid_id_number, mask_id_number, mask_phone
 from fazhi.org.models import Person, Role, UserRole
 from fazhi.org.tests.factories import PersonFactory, UserFactory
 
@@ -132,3 +132,19 @@ def test_only_system_admin_grants_system_admin(client, county):
     created = User.objects.get(username="newbie")
     assert created.check_password("Very-long-pass-9")
     assert created.history.first().history_user.role == UserRole.UNIT_ADMIN
+
+
+def test_the_audit_trail_masks_personal_data_unless_allowed(client, county):
+    """A changed 身份证号 or phone shows masked, before and after, in the 修改记录 of a user without
+    可查看完整个人信息 (the one presenter of personal data, issue 10 §4 / 14 §3)."""
+    person = PersonFactory(unit=county["hefu"], id_number="41042319900101007X", phone="13812345678")
+    person.id_number = "11010119900307123" + id_number_check_code("11010119900307123")
+    person.phone = "13900001111"
+    person.save()
+    client.force_login(UserFactory(unit=county["county"]))
+    page = client.get(reverse("org:person_detail", args=[person.pk])).content.decode()
+    assert "41042319900101007X" not in page and "13812345678" not in page and "13900001111" not in page
+    assert "4104**********007X" in page and "139****1111" in page
+    client.force_login(UserFactory(unit=county["county"], may_view_personal_data=True))
+    page = client.get(reverse("org:person_detail", args=[person.pk])).content.decode()
+    assert "41042319900101007X" in page and "13900001111" in page
