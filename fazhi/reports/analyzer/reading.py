@@ -370,13 +370,13 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> str:
         while lines and _PAGE_NUMBER.match(lines[0].text):
             lines.pop(0)
     if len(pages) >= 3:  # a running header or footer: the same line at the top (foot) of most pages
-        for end in (0, -1):
-            seen = Counter(re.sub(r"\d+", "#", lines[end].text) for lines in pages if lines)
-            for text, n in seen.items():
+        for edge in (0, -1):
+            seen = Counter(re.sub(r"\d+", "#", lines[edge].text) for lines in pages if lines)
+            for repeated, n in seen.items():
                 if n >= max(2, len(pages) // 2):
-                    for lines in pages[1:] if end == 0 else pages:
-                        if lines and re.sub(r"\d+", "#", lines[end].text) == text:
-                            lines.pop(end)
+                    for lines in pages[1:] if edge == 0 else pages:
+                        if lines and re.sub(r"\d+", "#", lines[edge].text) == repeated:
+                            lines.pop(edge)
     every = [line for lines in pages for line in lines]
     if not every:
         return ""

@@ -198,6 +198,14 @@ TITLE_TOPIC = re.compile(r"法治|依法|法制")
 NOT_TITLE = re.compile(r">|》》|位置|当前|今天是|来源|索引号|发布|日期|时间|浏览|标题[:：]|^\W")
 
 
+# the line above a title's 关于… line names who reports
+ISSUER_END = re.compile(r"(?:政府|局|委员会|办公室|委|党委|党组|镇|乡|街道|县|区|市|州|院|中心)$")
+
+
+def _title_like(line: str) -> bool:
+    return 0 < len(line) <= 40 and not NOT_TITLE.search(line) and not re.search(r"[。：:，,；;]", line)
+
+
 def title_lines(text: str, junk: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans (stripped) of the title's lines, or none. The title is the first short line before the
     body that calls the text a report on 法治/依法行政 (a page's breadcrumbs, index numbers and dates
@@ -215,10 +223,11 @@ def title_lines(text: str, junk: list[tuple[int, int]]) -> list[tuple[int, int]]
             break
     for k, (offset, line) in enumerate(lines):
         stripped = line.strip()
+        above = lines[k - 1][1].strip() if k else ""
         if (
-            6 <= len(stripped) <= 60
+            4 <= len(stripped) <= 60
             and REPORT_WORDS.search(stripped)
-            and TITLE_TOPIC.search(stripped)
+            and (TITLE_TOPIC.search(stripped) or (_title_like(above) and TITLE_TOPIC.search(above)))
             and not NOT_TITLE.search(stripped)
             and "。" not in stripped
             and not any(a <= offset < b for a, b in junk)
@@ -226,11 +235,9 @@ def title_lines(text: str, junk: list[tuple[int, int]]) -> list[tuple[int, int]]
             first = k
             while first > 0 and k - first < 2:  # 某县人民政府 / 关于2024年度…的报告
                 above = lines[first - 1][1].strip()
-                if (
-                    not above
-                    or len(above) > 30
-                    or NOT_TITLE.search(above)
-                    or re.search(r"[。：:，,；;]", above)
+                current = lines[first][1].strip()
+                if not _title_like(above) or not (
+                    TITLE_TOPIC.search(above) or ISSUER_END.search(above) or current.startswith("关于")
                 ):
                     break
                 first -= 1

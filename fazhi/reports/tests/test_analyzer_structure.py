@@ -56,3 +56,9 @@ def test_headings_with_nothing_under_them_are_not_parts():
     assert not any(p["present"] for p in result["parts"])
     failed = [c["message"] for c in result["checks"] if not c["ok"]]
     assert len(failed) == 4 and all("只有标题" in m for m in failed)
+
+
+def test_a_title_wrapped_before_its_last_words():
+    result = analyze_text("主动公开\n某某县人民政府关于2024年度法治政府建设\n情况的报告\n" + BODY, "t.pdf")
+    assert result["title"] == "某某县人民政府关于2024年度法治政府建设情况的报告"
+    assert (result["unit"], result["year"]) == ("某某县", 2024)
