@@ -13,8 +13,11 @@ from django import forms
 from django.db import models
 from django.forms.models import construct_instance
 
+from fazhi.org.fields import PersonalDataField
+
 from . import selectors, services
 from .deadlines import DueState, today
+from .present import may_see_personal_data
 from .spec import Child, Register
 from .workflow import Step
 
@@ -63,23 +66,38 @@ class RegisterItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     spec: Register
 
-    def __init__(self, *args, scope_ids: list[int], **kwargs):
+    def __init__(self, *args, scope_ids: list[int], viewer: Any = None, **kwargs):
         super().__init__(*args, **kwargs)
         scope_fields(self, self._meta.model, scope_ids, self.instance)
+        self.hidden_personal: list[
+            str
+        ] = []  # stored personal data the viewer may not read: kept if left empty
         for name, field in self.fields.items():
             column = self.spec.column(name)
             if column is not None and column.required:
                 field.required = True
             field.error_messages["required"] = services.REQUIRED
+            model_field = self._meta.model._meta.get_field(name)
+            stored = getattr(self.instance, name, "") if self.instance.pk else ""
+            if isinstance(model_field, PersonalDataField) and stored and not may_see_personal_data(viewer):
+                self.hidden_personal.append(name)
+                self.initial[name] = ""
+                field.required = False
+                field.widget.attrs["placeholder"] = model_field.mask(stored)
+                field.help_text = "已打码显示；留空则保持原值，填写则替换。"
         if self.instance.pk and not self.is_bound:
             self.fields["version"].initial = self.instance.version
 
     def _post_clean(self) -> None:
         # Only carry the typed values onto the instance: services.validate checks them, for every path.
+        kept = {name: getattr(self.instance, name) for name in self.hidden_personal}
         try:
             self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
         except forms.ValidationError as exc:
             self._update_errors(exc)  # type: ignore[attr-defined]  # ModelForm's own helper
+        for name, value in kept.items():
+            if not self.cleaned_data.get(name):
+                setattr(self.instance, name, value)
 
     @property
     def related(self) -> dict[str, Any]:

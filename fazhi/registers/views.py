@@ -201,7 +201,11 @@ def item_edit(request, key: str, pk: int | None = None):
         return redirect(spec.create_url_name)
     initial = {"unit": request.scope.unit} if item is None else None
     form = form_class(spec)(
-        request.POST or None, instance=item, initial=initial, scope_ids=request.scope.unit_ids
+        request.POST or None,
+        instance=item,
+        initial=initial,
+        scope_ids=request.scope.unit_ids,
+        viewer=request.user,
     )
     formsets = _formsets(spec, request, item or spec.model())
     conflict = None
@@ -230,7 +234,9 @@ def item_edit(request, key: str, pk: int | None = None):
             conflict = exc
             data = request.POST.copy()
             data["version"] = exc.version  # saving again now overwrites, knowingly
-            form = form_class(spec)(data, instance=item, scope_ids=request.scope.unit_ids)
+            form = form_class(spec)(
+                data, instance=item, scope_ids=request.scope.unit_ids, viewer=request.user
+            )
             form.is_valid()
             form.add_error(None, exc.messages)
         except ValidationError as exc:

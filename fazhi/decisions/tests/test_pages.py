@@ -139,3 +139,19 @@ def test_every_register_and_the_catalogue_render(logged_in):
         assert "共 0 条" in page and 'class="nav-link active"' in page
     page = logged_in.get(reverse("decisions:catalogue"), {"year": 2024, "period": "h1"}).content.decode()
     assert "长冈乡2024年上半年行政规范性文件发文目录" in page and "报送截止：2024年7月31日" in page
+
+
+def test_an_edit_form_never_shows_personal_data_in_clear_and_keeps_it(logged_in, new_review):
+    """The clerk without 可查看完整个人信息 sees the stored phone masked in the edit form, and saving
+    the form without touching it keeps the number (issue 14 §3)."""
+    review = new_review(contact_phone="13812345678")
+    url = reverse("registers:edit", args=["legality-reviews", review.pk])
+    page = logged_in.get(url)
+    text = page.content.decode()
+    assert "13812345678" not in text and 'placeholder="138****5678"' in text
+    form = page.context["form"]
+    data = {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}
+    data["title"] = "关于殡葬改革的实施意见（修改稿）"
+    assert logged_in.post(url, data).status_code == 302
+    review.refresh_from_db()
+    assert review.contact_phone == "13812345678" and review.title.endswith("（修改稿）")
