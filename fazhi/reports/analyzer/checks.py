@@ -35,8 +35,11 @@ RATE_NAME_RE = re.compile(r"([\u4e00-\u9fa5]{1,10}?率)(?:[\u4e00-\u9fa5]{0,4})$
 REDUCTION_RE = re.compile(r"缩减|减少|下降|压缩|精简|降低")
 # The outcome a rate counts: its numerator is the figure these words stand next to.
 OUTCOME_RE = re.compile(
-    r"成功|化解|办结|结案|完成|通过|合格|败诉|胜诉|纠错|出庭|报备|备案|公示|参考|报考|满意|达标|覆盖|采纳|履行"
+    r"成功|化解|办结|结案|审结|完成|通过|合格|败诉|胜诉|纠错|出庭|报备|备案|公示|参考|报考|满意|达标|覆盖|采纳|履行"
+    r"|持证|参训|答复|到庭|回复|处置|整改|反馈|公开|审查|办理"
 )
+# Words that count the same outcome: a 结案率 rests on the cases 审结 or 办结.
+OUTCOME_SYNONYMS = [{"办结", "结案", "审结"}, {"答复", "回复"}, {"出庭", "到庭"}, {"参考", "报考"}]
 LOWER_BOUND_AFTER = ("以上", "余", "多")
 LOWER_BOUND_BEFORE = ("超过", "逾")
 
@@ -216,7 +219,40 @@ def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
         ):
             found.append((i, [j]))
     found += _trailing_totals(text, facts)
+    found += _residual_breakdowns(text, facts, {whole for whole, _ in found})
     return found
+
+
+RESIDUAL_RE = re.compile(r"其他|其余|其它")
+
+
+def _residual_breakdowns(text: str, facts: list[Fact], known: set[int]) -> list[tuple[int, list[int]]]:
+    """A whole followed in its sentence by parts of the same noun, the last of them the rest (其他):
+    "保留事项515项,行政许可事项218项,公共服务等其他事项297项" (no 其中, but 其他 closes the list)."""
+    found = []
+    for i, whole in enumerate(facts):
+        if i in known or whole.unit in PERCENT_UNITS or whole.cell is not None:
+            continue
+        head = _head(whole.label)
+        if len(head) < 2:
+            continue
+        _, s_end = _sentence(text, whole.start)
+        parts: list[int] = []
+        for j in range(i + 1, _first_at(facts, s_end)):
+            if not _compatible(whole, facts[j]) or _head(facts[j].label) != head:
+                break
+            parts.append(j)
+            if RESIDUAL_RE.search(_local_context(text, facts, j).split("|")[0]):
+                break
+        if len(parts) >= 2 and RESIDUAL_RE.search(_local_context(text, facts, parts[-1]).split("|")[0]):
+            found.append((i, parts))
+    return found
+
+
+def _complete(text: str, facts: list[Fact], whole: int, parts: list[int]) -> bool:
+    """Parts that claim to be all of the whole: its total written after them (A12个、B30名，共计42个),
+    or the last of them the rest (…，其他事项297项)."""
+    return whole > parts[-1] or bool(RESIDUAL_RE.search(_local_context(text, facts, parts[-1]).split("|")[0]))
 
 
 TRAILING_TOTAL_RE = re.compile(r"^[，,、]?(?:共计|合计|总计|累计共|共)$")
@@ -287,8 +323,8 @@ def _sum_check(text: str, facts: list[Fact], whole: int, parts: list[int]) -> Ch
         return Check("breakdown_sum", True, f"{sum_text}，与总数{_figure(total)}一致", used)
     if total.approx:
         return Check("breakdown_sum", True, f"{sum_text}，在{stated}的范围内", used)
-    if whole > parts[-1]:  # "A12个、B30名，共计45个": a total written after its parts sums all of them
-        return Check("breakdown_sum", False, f"{sum_text}，与其后的{stated}不一致，数字有误", used)
+    if _complete(text, facts, whole, parts):  # the parts claim to be all of it: their sum must be it
+        return Check("breakdown_sum", False, f"{sum_text}，与{stated}不一致，数字有误", used)
     return Check("breakdown_sum", True, f"{sum_text}，未超过{stated}（所列分项不全）", used)
 
 
@@ -413,6 +449,9 @@ def _outcome_pair(text: str, facts: list[Fact], r: int, name: str) -> tuple[int,
     outcomes = set(OUTCOME_RE.findall(name))
     if not outcomes:
         return None
+    for synonyms in OUTCOME_SYNONYMS:
+        if outcomes & synonyms:
+            outcomes |= synonyms
     window = _rate_window(text, facts, r)
     context = {i: _local_context(text, facts, i) for i in window}
     num = next((i for i in reversed(window) if any(o in context[i] for o in outcomes)), None)

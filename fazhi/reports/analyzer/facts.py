@@ -142,7 +142,7 @@ class Fact:
         }
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)  # two kinds of marks for the text being analyzed (and the one before)
 def _positions(pattern: re.Pattern[str], text: str) -> list[int]:
     return [m.start() for m in pattern.finditer(text)]
 

@@ -143,3 +143,18 @@ def test_figures_against_the_development_set():
     assert total.recall >= 0.97, total.missed
     assert total.precision >= 0.97, total.extra
     assert len(total.non_fact_hits) <= 2, total.non_fact_hits
+
+
+@pytest.mark.skipif(not DEV, reason="shared/gold-dev is not beside the checkout")
+def test_checks_on_the_development_set_find_its_one_real_error_and_no_other():
+    found = {}
+    for text, gold in DEV:
+        result = analyze_text(text, gold["id"])
+        found[gold["id"]] = [
+            (c["message"], c["ok"]) for c in result["checks"] if c["rule"] != "required_part"
+        ]
+    failed = [(n, m) for n, checks in found.items() for m, ok in checks if not ok]
+    assert failed == [("10", next(m for m, ok in found["10"] if not ok))], failed
+    assert "2369项 ÷ 2474项 = 95.76%，报告写“95.87%”" in failed[0][1]
+    assert any("1件 + 73件 = 74，与总数74件一致" in m for m, _ in found["04"])
+    assert any("218项 + 297项 = 515，与总数515项一致" in m for m, _ in found["13"])

@@ -43,6 +43,12 @@ CORPUS = [
         id="分别为-breakdown",
     ),
     pytest.param(
+        "现保留政务服务事项515项，行政许可事项218项，公共服务等其他事项297项。",
+        "现保留政务服务事项515项，行政许可事项218项，公共服务等其他事项287项。",
+        "breakdown_sum",
+        id="parts-closed-by-其他",
+    ),
+    pytest.param(
         "全年受理信访事项50件，办结48件。",
         "全年受理信访事项50件，办结52件。",
         "closed_received",
@@ -83,6 +89,24 @@ CORPUS = [
         "共发放宣传资料3000份，其中线上1500份、线下1520份。",
         "breakdown_sum",
         id="approximate-total",
+    ),
+    pytest.param(
+        "共受理复议案件80件，审结72件，结案率90%。",
+        "共受理复议案件80件，审结72件，结案率95%。",
+        "rate",
+        id="rate-on-a-synonym",
+    ),
+    pytest.param(
+        "全县共有执法人员3426名，其中持证3378名，持证率98.6%。",
+        "全县共有执法人员3426名，其中持证3378名，持证率99.6%。",
+        "rate",
+        id="rate-of-a-part",
+    ),
+    pytest.param(
+        "依申请公开20件，按时答复19件，按时答复率95%。",
+        "依申请公开20件，按时答复19件，按时答复率100%。",
+        "rate",
+        id="rate-on-time",
     ),
     pytest.param(
         "已判决的54件诉讼案件中有12件败诉，败诉率为22%。",
@@ -154,7 +178,7 @@ def test_no_false_alarm(body):
 
 def test_a_total_after_its_parts_must_equal_their_sum():
     [check] = failed("表彰先进集体12个、先进个人30名，共计45个。")
-    assert "12个 + 30名 = 42，与其后的总数45个不一致" in check["message"]
+    assert "12个 + 30名 = 42，与总数45个不一致" in check["message"]
 
 
 def test_an_approximate_total_is_stated_honestly():
