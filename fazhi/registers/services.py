@@ -30,6 +30,7 @@ from fazhi.core.formats import cn_date
 from fazhi.indicators.services import data_changed
 from fazhi.indicators.summary import dated, dependents, touched_years
 from fazhi.org.models import Person, User
+from fazhi.rules.services import batch as rules_batch
 
 from . import deadlines
 from .models import Attachment, StatusChange
@@ -542,6 +543,11 @@ def refresh_all_deadlines() -> int:
     """Recompute every open item's deadline after a rule override or a holiday schedule changed.
 
     Derived fields only: written with bulk_update, so no audit entry is made for them."""
+    with rules_batch():
+        return _refresh_all_deadlines()
+
+
+def _refresh_all_deadlines() -> int:
     changed = 0
     for spec in REGISTRY.values():
         if not spec.deadline:

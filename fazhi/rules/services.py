@@ -7,6 +7,9 @@ otherwise the national version valid on the date.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -51,17 +54,47 @@ def forget_overrides() -> None:
     _overridden = None
 
 
+_batch: ContextVar[dict | None] = ContextVar("rules_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Within the block, each unit's chain of superiors and each rule's overrides are read once (a
+    deadline refresh of thousands of items asks for the same few units and rules over and over)."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def _chain(unit: Unit) -> list[int]:
+    memo = _batch.get()
+    if memo is None:
+        return ancestor_ids(unit)
+    if ("chain", unit.pk) not in memo:
+        memo[("chain", unit.pk)] = ancestor_ids(unit)
+    return memo[("chain", unit.pk)]
+
+
+def _overrides(code: str, chain: list[int], on: date) -> list[RuleOverride]:
+    memo = _batch.get()
+    if memo is None:
+        found = list(RuleOverride.objects.filter(rule_code=code, unit_id__in=chain, valid_from__lte=on))
+    else:
+        if ("overrides", code) not in memo:
+            memo[("overrides", code)] = list(RuleOverride.objects.filter(rule_code=code))
+        found = [o for o in memo[("overrides", code)] if o.unit_id in chain and o.valid_from <= on]
+    return [o for o in found if o.valid_to is None or on <= o.valid_to]
+
+
 def effective_rule(code: str, *, unit: Unit | None = None, on: date | None = None) -> EffectiveRule:
     on = on or timezone.localdate()
     default = national_rule(code, on)
     if unit is None or code not in _overridden_codes():
         return EffectiveRule(default, default, None)
-    chain = ancestor_ids(unit)
-    candidates = [
-        o
-        for o in RuleOverride.objects.filter(rule_code=code, unit_id__in=chain, valid_from__lte=on)
-        if o.valid_to is None or on <= o.valid_to
-    ]
+    chain = _chain(unit)
+    candidates = _overrides(code, chain, on)
     if not candidates:
         return EffectiveRule(default, default, None)
     best = min(candidates, key=lambda o: (chain.index(o.unit_id), -o.valid_from.toordinal()))

@@ -61,3 +61,34 @@ def test_create_step_and_edit_each_stay_within_fifteen_queries(
 
     figures = compute(county["county"], 2024, ids=["legality_reviews"])
     assert figures[county["county"].pk]["legality_reviews"].value == 1
+
+
+def test_a_deadline_refresh_reads_each_unit_and_rule_once(county, django_assert_max_num_queries):
+    """200 open reviews under one county override: the refresh's queries depend on the units and
+    registers, not on the number of items (it was three per item)."""
+    from fazhi.rules.models import RuleOverride
+    from fazhi.rules.services import forget_overrides
+
+    offices = [county["changgang_office"], county["hefu"], county["hekou_village"], county["justice"]]
+    LegalityReview.objects.bulk_create(
+        LegalityReview(
+            unit=offices[n % 4],
+            number=f"审{n}",
+            title="送审稿",
+            kind="other",
+            submitter="乡政府办",
+            submitted_on=date(2024, 9, 2),
+            accepted_on=date(2024, 9, 3),
+            status="accepted",
+        )  # fmt: skip
+        for n in range(200)
+    )
+    RuleOverride.objects.create(
+        rule_code="legality_review.max", unit=county["county"], value="10", measure="工作日",
+        source="青山县合法性审查办法第十条", valid_from=date(2024, 1, 1),
+    )  # fmt: skip
+    forget_overrides()
+    with django_assert_max_num_queries(40):
+        changed = services.refresh_all_deadlines()
+    assert changed == 200
+    assert set(LegalityReview.objects.values_list("due_date", flat=True)) == {date(2024, 9, 18)}
