@@ -116,7 +116,7 @@ def child(rows: int) -> None:
             opinion="lawful" if r[8] else "",
             opinion_on=r[9],
             status="issued" if r[9] else "submitted",
-        )  # fmt: skip
+        )
         for r in cells
     ]
     started = time.perf_counter()

@@ -80,7 +80,7 @@ def test_a_deadline_refresh_reads_each_unit_and_rule_once(county, django_assert_
             submitted_on=date(2024, 9, 2),
             accepted_on=date(2024, 9, 3),
             status="accepted",
-        )  # fmt: skip
+        )
         for n in range(200)
     )
     RuleOverride.objects.create(
