@@ -65,31 +65,42 @@ def analyze_text(text: str, file: str) -> dict:
             if facts[i].indicator == facts[whole].indicator:
                 facts[i].indicator = None
     checks = run_checks(t, facts, title_folded, year, parts, found_breakdowns, file=file)
-    section_dicts = []
-    for s in sections:
-        d = s.as_dict()
-        d["heading"] = _original(text, t, offsets, s.heading, s.start)
-        d["start"], d["end"] = offsets.start(s.start), offsets.end(s.end)
-        section_dicts.append(d)
-    for p in parts:
-        if p["present"]:
-            p["heading"] = _original(text, t, offsets, p["heading"], p["start"])
-            p["start"], p["end"] = offsets.start(p["start"]), offsets.end(p["end"])
-    fact_dicts = []
-    for f in facts:
-        d = f.as_dict()
-        d["start"], d["end"] = offsets.span(f.start, f.end)
-        d["quote"] = text[slice(*offsets.span(f.quote_start, f.quote_end))].strip()
-        fact_dicts.append(d)
+
+    def section_dicts() -> list[dict]:
+        out = []
+        for s in sections:
+            d = s.as_dict()
+            d["heading"] = _original(text, t, offsets, s.heading, s.start)
+            d["start"], d["end"] = offsets.start(s.start), offsets.end(s.end)
+            out.append(d)
+        return out
+
+    def part_dicts() -> list[dict]:
+        for p in parts:
+            if p["start"] is not None:  # present, or a heading with nothing under it
+                p["heading"] = _original(text, t, offsets, p["heading"], p["start"])
+                p["start"], p["end"] = offsets.start(p["start"]), offsets.end(p["end"])
+        return parts
+
+    def fact_dicts() -> list[dict]:
+        out = []
+        for f in facts:
+            d = f.as_dict()
+            d["start"], d["end"] = offsets.span(f.start, f.end)
+            d["quote"] = text[slice(*offsets.span(f.quote_start, f.quote_end))].strip()
+            out.append(d)
+        return out
+
+    none: list[dict] = []
     return {
         "file": file,
         "title": title,
         "unit": unit,
         "year": year,
         "level": unit_level(unit),
-        "parts": parts,
-        "sections": section_dicts,
-        "facts": fact_dicts,
+        "parts": _guarded("必备部分", file, none, part_dicts),
+        "sections": _guarded("层级", file, none, section_dicts),
+        "facts": _guarded("数字", file, none, fact_dicts),
         "checks": [c.as_dict() for c in checks],
     }
 

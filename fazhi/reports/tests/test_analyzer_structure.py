@@ -52,8 +52,12 @@ def test_headings_with_nothing_under_them_are_not_parts():
         "某县司法局关于2024年度法治政府建设情况的报告\n一、主要举措和成效\n（一）加强组织领导\n"
         "二、存在的不足和原因\n三、党政主要负责人履行推进法治建设第一责任人职责情况\n四、2025年工作安排\n"
     )
+    text = text.replace("\n", "\n\u200b")  # offsets of an empty part map back to the text as read
     result = analyze_text(text, "t.txt")
     assert not any(p["present"] for p in result["parts"])
+    for p in result["parts"]:
+        if p["heading"]:
+            assert text[p["start"] :].startswith(p["heading"])
     failed = [c["message"] for c in result["checks"] if not c["ok"]]
     assert len(failed) == 4 and all("只有标题" in m for m in failed)
 
