@@ -60,6 +60,7 @@ pytest-pg:
 bench: setup
 	$(BIN)/python bench/analyzer_throughput.py
 	$(BIN)/python bench/indicators_engine.py
+	$(BIN)/python bench/register_import.py
 
 clean:
 	rm -rf $(VENV) node_modules var
