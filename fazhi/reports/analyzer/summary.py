@@ -26,7 +26,9 @@ def summary_text(result: dict) -> str:
     mapped = [f for f in facts if f["indicator"]]
     lines.append(f"  数字：共{len(facts)}个，其中{len(mapped)}个对应指标目录：")
     for f in mapped:
-        value = f"{'约' if f['approx'] else ''}{f['value']}{f['unit']}"
+        bounds = f.get("bounds")
+        shown = f"{bounds[0]}–{bounds[1]}" if bounds else f["value"]
+        value = f"{'约' if f['approx'] else ''}{shown}{f['unit']}"
         lines.append(f"    {catalogue[f['indicator']].name}：{value}  “{f['quote']}”")
     failed = [c for c in result["checks"] if not c["ok"]]
     lines.append(f"  核对：{len(result['checks']) - len(failed)}项通过，{len(failed)}项未通过")
