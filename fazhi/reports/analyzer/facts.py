@@ -216,7 +216,9 @@ def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]], clause_
                 False  # 千家万户, 百名法学家: a bare 百/千 counts nothing unless qualified (百余场, 上百人)
             )
         if num == "一":
-            if unit not in {"名", "个"} or before in WORD_BEFORE_ONE:
+            # 一次性, 一批, 一件事 are words; 召开专题会议一次。 counts (the count closes its clause)
+            closes = not after or after[:1] in CLAUSE_DELIMITERS or after.startswith(("、", "）", ")"))
+            if (unit not in {"名", "个"} and not closes) or before in WORD_BEFORE_ONE:
                 return False
             if unit == "个" and re.match(r"[\u4e00-\u9fa5]{1,4}的", after):
                 return False  # 一个良好的环境: an article, not a count
