@@ -48,18 +48,18 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
     ("round trip", "legality-reviews"): (
         "registers/workflow.py Workflow.paths_to never visits a state twice, so services._replay_path "
         "cannot replay 受理 → 退回补充材料 → 材料补齐 → 出具审查意见: a review that was returned and resumed "
-        "before its opinion is refused on import (不应有补齐材料日期、退回补充材料日期), and its exported row "
+        "before its opinion is refused on import (不应有补齐材料日期、退回补充材料日期), and its "
+        "exported row "
         "cannot be imported again"
     ),
-    ("audit masking", "*"): (
-        "core/audit.py audit_trail shows a changed PersonalDataField's old and new values in clear on "
-        "the detail page (送审联系电话：13757101052 → 13905710000) to a user without "
-        "may_view_personal_data; it should present them through the same masking as registers.present"
+    ("replay", "normative-documents"): (
+        "decisions/workflows.py: the 清理 steps (保留/修改/废止) have no date_field and set cleanup_on from "
+        "the step's date in their effect, while cleanup_on is not importable: a document imported as "
+        "已修改 gets cleanup_on = its 报送备案日期 (the replay's last date), not the day it was cleaned up"
     ),
-    ("detail history", "*"): (
-        "core/audit.py audit_trail reads each version's previous record with its own query "
-        "(record.prev_record, and two more per version for a many-to-many field's history): the detail "
-        "page costs one more query per edit or step of the item"
+    ("detail history", "legality-reviews"): (
+        "core/audit.py audit_trail reads the history of a many-to-many field (参与审查的法律顾问) with two "
+        "queries per version: a review's detail page costs two more queries for each edit or step"
     ),
     ("export 1000", "legality-reviews"): (
         "11 queries: org/scope.py Scope.visible_ids and Scope.unit_ids each walk the unit tree one query "
@@ -416,8 +416,10 @@ def test_a_township_user_cannot_see_change_export_or_import_another_townships_re
 
     # import into theirs: refused by row, nothing written
     draft = hekou_maker.draft(spec, county["hekou"])
-    row = [display(spec, draft.item, c.field) if c.field in ("unit",) or not spec.model_field(c.field).many_to_many
-           else "" for c in spec.import_columns]  # fmt: skip
+    row = [
+        "" if spec.model_field(c.field).many_to_many else display(spec, draft.item, c.field)
+        for c in spec.import_columns
+    ]
     book = load_workbook(io.BytesIO(excel.template_bytes(spec)))
     book.worksheets[0].append(row)
     out = io.BytesIO()
@@ -432,7 +434,7 @@ def test_a_township_user_cannot_see_change_export_or_import_another_townships_re
     assert spec.model.objects.count() == count
 
 
-# -- 5. personal data ------------------------------------------------------------------------------------------
+# -- 5. personal data -----------------------------------------------------------------------------------
 def personal(test: str):
     """One parameter per personal-data field of each register (a register without one has none)."""
     return [
