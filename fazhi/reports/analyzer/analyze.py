@@ -43,6 +43,18 @@ def _original(text: str, folded: str, offsets: OffsetMap, snippet: str | None, n
     return text[a:b]
 
 
+_ENDS_A_TEXT = tuple('。！？!?；;…”"）)」』')
+
+
+def _uncut(text: str, facts: list[Fact]) -> list[Fact]:
+    """Without the figure a cut text (a page's opening, a truncated download) stops right after: its
+    words may go on (…8个村 of 8个村（社区）), so it is not taken as stated."""
+    end = len(text.rstrip())
+    if not facts or text.rstrip().endswith(_ENDS_A_TEXT):
+        return facts
+    return [f for f in facts if f.end < end - 2 or f.cell is not None]
+
+
 def analyze_text(text: str, file: str) -> dict:
     """The analysis of one report's text (as read and decoded); offsets in the result index ``text``."""
     folded = _guarded("规范化", file, None, lambda: fold(text))
@@ -58,7 +70,7 @@ def analyze_text(text: str, file: str) -> dict:
     year = _guarded("年度", file, None, lambda: find_year(title_folded, t))
     sections: list[Section] = _guarded("层级", file, [], lambda: find_sections(t, junk))
     parts: list[dict] = _guarded("必备部分", file, [], lambda: map_parts(t, sections))
-    facts: list[Fact] = _guarded("数字", file, [], lambda: extract_facts(t, junk))
+    facts: list[Fact] = _guarded("数字", file, [], lambda: _uncut(t, extract_facts(t, junk)))
     found_breakdowns: list[tuple[int, list[int]]] = _guarded("分项", file, [], lambda: breakdowns(t, facts))
     for whole, pieces in found_breakdowns:
         for i in pieces:  # "公证106件，其中减免15件": a part is not the whole's indicator

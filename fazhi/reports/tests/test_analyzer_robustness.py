@@ -148,6 +148,12 @@ def test_number_forms(body, expected):
     assert figures(body) == expected
 
 
+def test_a_figure_the_cut_end_of_a_text_may_have_cut_is_not_taken():
+    assert figures("建成1个工作站、8个村") == [(1, "个", False, None)]
+    assert figures("建成1个工作站、8个村。") == [(1, "个", False, None), (8, "个", False, None)]
+    assert figures("上线14个“高效办") == [(14, "个", False, None)]
+
+
 def test_traditional_characters_keep_their_indicator_and_offsets():
     simplified = analyze_text(TITLE + "全年共调解矛盾纠纷120件，调解成功118件，调解成功率98.3%。", "s.txt")
     traditional_text = TITLE + "全年共調解矛盾糾紛120件，調解成功118件，調解成功率98.3%。"
