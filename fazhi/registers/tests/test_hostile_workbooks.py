@@ -98,3 +98,46 @@ def test_exported_text_never_runs_as_a_formula(county):
     titles = [row[2].value for row in sheet.iter_rows(min_row=2)]
     assert hostile in titles
     assert all(row[2].data_type == "s" for row in sheet.iter_rows(min_row=2))  # text cells, no formula
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_imports_of_one_file_write_each_row_once(county):
+    """Four clerks import the same 300-row file at once: the natural key's unique constraint lets one
+    import through; the others are refused whole with a Chinese message (issue 14 §2)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers; the race needs PostgreSQL")
+    user = UserFactory(unit=county["changgang"], role=UserRole.OPERATOR)
+    scope = subtree_ids(county["changgang"])
+    book = Workbook()
+    book.active.append(["所属单位", "审查编号", "送审事项", "事项类型", "送审单位", "送审日期"])
+    for n in range(300):
+        book.active.append(["长冈乡", f"长冈审〔2024〕{n}号", "送审稿", "其他", "乡政府办", date(2024, 9, 2)])
+    out = io.BytesIO()
+    book.save(out)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            items = import_workbook(
+                LEGALITY_REVIEWS, out.getvalue(), "同一文件.xlsx", actor=user, scope_ids=scope
+            )
+            outcomes.append(f"imported {len(items)}")
+        except ImportFailed as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert LegalityReview.objects.count() == 300
+    assert outcomes.count("imported 300") == 1, outcomes
+    assert all("已有" in o or "其他用户" in o for o in outcomes if not o.startswith("imported")), outcomes
