@@ -78,6 +78,11 @@ FIGURE_RE = re.compile(
 )
 # 百分之九十五, 千分之三: the share written in words
 PERCENT_WORDS_RE = re.compile(rf"(?P<per>百分之|千分之)(?P<num>{ARABIC}|{CHINESE})(?P<above>以上|左右)?")
+# a rank bound without its measure word: 位列全市前十 (前十名 is read by FIGURE_RE)
+RANK_RE = re.compile(
+    rf"(?<=前)(?P<num>[1-9][0-9]?|[一二两三四五六七八九十]{{1,3}})(?P<above>)(?![0-9名位强]|{CHINESE})"
+)
+RANKING_BEFORE_RE = re.compile(r"(位列|排名|排在|进入|跻身|位居|名列|居)[\u4e00-\u9fa5]{0,8}前$")
 APPROX_BEFORE_RE = re.compile("(近|约|逾|超过|不到|不足|上)$")
 CLAUSE_DELIMITERS = "，,。；;！？!?\n：:"
 _DELIMITER_RE = re.compile(f"[{CLAUSE_DELIMITERS}]")
@@ -268,7 +273,8 @@ def _figure_matches(text: str):
     """The figures' matches in order: numerals with a measure word, and shares written in words."""
     numbered = FIGURE_RE.finditer(text)
     worded = PERCENT_WORDS_RE.finditer(text) if "分之" in text else iter(())
-    return sorted([*numbered, *worded], key=lambda m: m.start())
+    ranks = RANK_RE.finditer(text) if "前" in text else iter(())
+    return sorted([*numbered, *worded, *ranks], key=lambda m: m.start())
 
 
 def extract_facts(text: str, junk: list[tuple[int, int]] | None = None) -> list[Fact]:
@@ -423,6 +429,12 @@ def _facts_of(text: str, m: re.Match[str], junk: list[tuple[int, int]]) -> list[
             return []
         numeral = parse_numeral(m.group("num"))
         unit = "%" if m.group("per") == "百分之" else "‰"
+    elif m.re is RANK_RE:
+        if _in_junk(junk, m.start()) or not RANKING_BEFORE_RE.search(
+            text, max(clause_start, m.start() - 12), m.start()
+        ):
+            return []
+        numeral, unit = parse_numeral(m.group("num")), "名"
     else:
         if not _is_figure(text, m, junk, clause_start):
             return []

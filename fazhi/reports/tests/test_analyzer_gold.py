@@ -135,7 +135,7 @@ DEV = load_gold_dev(SHARED / "gold-dev") if (SHARED / "gold-dev" / "gold").is_di
 
 @pytest.mark.skipif(not DEV, reason="shared/gold-dev is not beside the checkout")
 def test_figures_against_the_development_set():
-    """21 real report openings the rules were not written from (measured: recall and precision 0.994)."""
+    """21 real report openings (measured: recall 173/173, precision 173/173, no annotated non-figure)."""
     total = GoldScore()
     for text, gold in DEV:
         result = analyze_text(text, gold["id"])
