@@ -224,6 +224,8 @@ def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
 
 
 RESIDUAL_RE = re.compile(r"其他|其余|其它")
+# words saying a figure is all of something: only such a figure is the whole of parts that follow it
+TOTALITY_RE = re.compile(r"共|总|合计|全部|累计|现有|现|保留|全年|全[县区市镇乡]")
 
 
 def _residual_breakdowns(text: str, facts: list[Fact], known: set[int]) -> list[tuple[int, list[int]]]:
@@ -234,8 +236,8 @@ def _residual_breakdowns(text: str, facts: list[Fact], known: set[int]) -> list[
         if i in known or whole.unit in PERCENT_UNITS or whole.cell is not None:
             continue
         head = _head(whole.label)
-        if len(head) < 2:
-            continue
+        if len(head) < 2 or not TOTALITY_RE.search(whole.label):
+            continue  # 甲事项100项，乙事项50项，其他事项30项 are siblings: no whole among them
         _, s_end = _sentence(text, whole.start)
         parts: list[int] = []
         for j in range(i + 1, _first_at(facts, s_end)):
@@ -359,8 +361,8 @@ def closed_checks(text: str, facts: list[Fact]) -> list[Check]:
                 break  # another count received: the closed count after it is its own
             if not CLOSED_RE.search(context):
                 continue
-            if CARRIED_OVER_RE.search(text[s_start : closed.end]):
-                break
+            if CARRIED_OVER_RE.search(text[s_start : _sentence(text, closed.start)[1]]):
+                break  # 结转, 旧存 before or after the figures: the closed count includes earlier cases
             closed_low, _ = _bounds(text, closed)
             _, intake_high = _bounds(text, intake)
             exceeds = intake_high is not None and closed_low > intake_high
@@ -434,11 +436,15 @@ def _share_pair(text: str, facts: list[Fact], r: int, wholes: dict[int, int]) ->
     part = window[-1]
     if part in wholes:
         return part, wholes[part]
+    # no 其中: the whole is an earlier count of the same noun (办理案件500件。涉企案件120件，占比24%);
+    # a share of something the text does not count (投诉100件，占比30%) is not guessed
     whole = next(
         (
             i
             for i in reversed(window[:-1])
-            if _compatible(facts[i], facts[part]) and facts[i].value >= facts[part].value
+            if _compatible(facts[i], facts[part])
+            and facts[i].value >= facts[part].value
+            and _head(facts[i].label) == _head(facts[part].label)
         ),
         None,
     )

@@ -162,6 +162,12 @@ def test_the_planted_error_is_found_and_its_twin_raises_no_alarm(consistent, err
         "全年共办理法律援助案件100件，其中刑事案件60件，涉及未成年人案件50件。",
         # the first parts make the total, the last counts across them
         "全年共培训法律明白人100人，其中男性60人，女性40人，党员30人。",
+        # siblings closed by 其他 with no whole among them
+        "办理甲类事项100项，乙类事项50项，其他事项30项。",
+        # a share of a total the text does not state
+        "受理案件500件。民营企业投诉100件，占比30%。",
+        # carried over from the year before, said after the figures
+        "新收案件45件，审结52件（含旧存10件）。",
         # carried over from the year before: more closed than received is possible
         "全年受理复议案件30件，加上年结转5件，办结33件。",
         # rows of a table are different things, however alike their words
