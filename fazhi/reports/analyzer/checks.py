@@ -180,6 +180,8 @@ def _breakdown_parts(
             fits = _joint(whole, facts[i]) and _joint(whole, facts[parts[0]])
         if parts and (NEW_TOTAL_RE.match(gap) or not fits):
             break
+        if not parts and re.match(r"^[\s，,；;：:]*(?:共|累计|合计|总计)", gap):
+            break  # 从全年看，共办理…: a new total, not a part
         if parts and sum(1 for c in gap if c in "，,；;") > 1:  # a clause without a figure ends the list
             break
         parts.append(i)

@@ -162,6 +162,8 @@ def test_the_planted_error_is_found_and_its_twin_raises_no_alarm(consistent, err
         "全年共办理法律援助案件100件，其中刑事案件60件，涉及未成年人案件50件。",
         # the first parts make the total, the last counts across them
         "全年共培训法律明白人100人，其中男性60人，女性40人，党员30人。",
+        # 从…看 before a new total is not a breakdown of the sentence before
+        "受理信访事项150件。从全年看，共办理案件100件，结案95件。",
         # siblings closed by 其他 with no whole among them
         "办理甲类事项100项，乙类事项50项，其他事项30项。",
         # a share of a total the text does not state
