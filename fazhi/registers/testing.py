@@ -220,7 +220,7 @@ class Maker:
         if isinstance(f, models.DateField):
             return on + PLANNED if column is not None and column.planned else on
         if isinstance(f, models.IntegerField):
-            if spec is not None and _varying_key_field(spec) is f:
+            if spec is not None and varying_key_field(spec) is f:
                 return on.year - next(self._years)  # 年度 that tells items apart: one a year
             return on.year if name == "year" else 1
         if isinstance(f, models.DecimalField):
@@ -325,7 +325,7 @@ class Maker:
                 related[column.field] = list(getattr(item, column.field).all())
             elif column.field != "status":
                 entered[model_field.attname] = getattr(item, model_field.attname)
-        key_field = _varying_key_field(spec)
+        key_field = varying_key_field(spec)
         if key_field is not None:
             entered[key_field.attname] = _vary(key_field, entered[key_field.attname], 999)
         for name in values:
@@ -361,7 +361,7 @@ def clones(spec: Register, item: Any, count: int, *, first: int = 1) -> list[Any
     bulk_create, each with its natural key made its own (copies numbered from ``first``): for tests of
     pages over many rows."""
     concrete = [f for f in spec.model._meta.concrete_fields if not f.primary_key]
-    key_field = _varying_key_field(spec)
+    key_field = varying_key_field(spec)
     rows = []
     for i in range(count):
         values = {f.attname: getattr(item, f.attname) for f in concrete}
@@ -393,7 +393,7 @@ def clones(spec: Register, item: Any, count: int, *, first: int = 1) -> list[Any
     return rows
 
 
-def _varying_key_field(spec: Register) -> Any:
+def varying_key_field(spec: Register) -> Any:
     """The natural key field a copy changes (a text one where there is one)."""
     fields = [spec.model_field(name) for name in spec.natural_key]
     texts = [f for f in fields if isinstance(f, models.CharField | models.TextField)]
