@@ -15,7 +15,9 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("FAZHI_DATA_DIR", BASE_DIR / "var"))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The database, its WAL, uploads and keys are readable by the server's own account only.
+os.umask(0o077)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -30,6 +32,27 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _data_keys() -> dict[str, object]:
+    """Keys of personal data at rest (fazhi.org.fields): Fernet keys (the first encrypts, all decrypt,
+    so a key can be rotated) and the key of the digest that finds a 身份证号 without decrypting. From
+    FAZHI_DATA_KEYS (comma-separated) and FAZHI_DIGEST_KEY, else generated once beside the database."""
+    import json
+
+    from cryptography.fernet import Fernet
+
+    path = DATA_DIR / "data_keys.json"
+    if not path.exists() and not os.environ.get("FAZHI_DATA_KEYS"):
+        keys = {"fernet": [Fernet.generate_key().decode()], "digest": secrets.token_urlsafe(32)}
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    fernet = [k for k in os.environ.get("FAZHI_DATA_KEYS", "").split(",") if k] or stored["fernet"]
+    return {"fernet": fernet, "digest": os.environ.get("FAZHI_DIGEST_KEY") or stored["digest"]}
+
+
+DATA_KEYS = _data_keys()
 DEBUG = os.environ.get("FAZHI_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -195,6 +218,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from fazhi.core.demo import DemoContext
 
+from .fields import digest
 from .masking import id_number_check_code
 from .models import Person, Role, Unit, UnitLevel, User, UserRole
 from .roles import seed_default_roles
@@ -85,11 +86,13 @@ class _People:
             birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 35))
             first17 = f"{self.region}{birth:%Y%m%d}{serial}"
         self.used.add(first17)
+        id_number = first17 + id_number_check_code(first17)
         return Person(
             unit=unit,
             name=name,
             gender=gender,
-            id_number=first17 + id_number_check_code(first17),
+            id_number=id_number,
+            id_number_digest=digest(id_number),  # bulk-created: Person.save() does not run
             phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
             position=position,
         )

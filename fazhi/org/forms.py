@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from .fields import digest
 from .masking import PHONE_PATTERN, is_valid_id_number
 from .models import Person, Role, Unit, User, UserRole
 
@@ -41,7 +42,10 @@ class PersonForm(ScopedUnitChoiceMixin, forms.ModelForm):
         value = self.cleaned_data["id_number"].strip().upper()
         if value and not is_valid_id_number(value):
             raise forms.ValidationError("身份证号格式或校验位不正确，请核对（18位，最后一位可为X）。")
-        if value and Person.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
+        if (
+            value
+            and Person.objects.filter(id_number_digest=digest(value)).exclude(pk=self.instance.pk).exists()
+        ):
             raise forms.ValidationError("该身份证号已登记在其他人员名下。")
         return value
 

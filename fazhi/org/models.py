@@ -6,7 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from tree_queries.models import TreeNode
 
-from .fields import IdNumberField, PhoneField
+from .fields import IdNumberField, PhoneField, digest
 
 
 class UnitLevel(models.TextChoices):
@@ -77,6 +77,10 @@ class Person(models.Model):
     name = models.CharField("姓名", max_length=40)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     id_number = IdNumberField("身份证号", blank=True)
+    # a keyed hash of the 身份证号 (which is stored encrypted): uniqueness and look-ups go through it
+    id_number_digest = models.CharField(
+        "身份证号摘要", max_length=64, blank=True, editable=False, db_index=True
+    )
     phone = PhoneField("联系电话", blank=True)
     position = models.CharField("职务", max_length=60, blank=True)
     roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="people")
@@ -90,14 +94,18 @@ class Person(models.Model):
         verbose_name_plural = "人员"
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"],
-                condition=~models.Q(id_number=""),
+                fields=["id_number_digest"],
+                condition=~models.Q(id_number_digest=""),
                 name="person_unique_id_number",
             )
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.id_number_digest = digest(self.id_number)
+        super().save(*args, **kwargs)
 
 
 class UserRole(models.TextChoices):
