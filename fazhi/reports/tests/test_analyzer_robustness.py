@@ -263,3 +263,35 @@ def test_any_bytes_are_read_or_refused_with_a_named_error(suffix, data):
         assert f"报告{suffix}" in str(exc)
     else:
         analyze_text(text, f"报告{suffix}")
+
+
+CELLS = st.one_of(
+    st.integers(0, 10**6).map(str),
+    st.sampled_from(
+        [
+            "",
+            "合计",
+            "小计",
+            "其中：甲",
+            "收案（件）",
+            "结案率",
+            "98.5%",
+            "12件",
+            "单位：人",
+            "序号",
+            "一",
+            "%",
+        ]
+    ),
+    st.text(alphabet="甲乙丙镇县件人0123456789.%（）()：", max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(CELLS, min_size=1, max_size=6), min_size=1, max_size=8), st.booleans())
+def test_random_tables_never_raise(rows, caption):
+    table = "\n".join("\t".join(row) for row in rows)
+    text = TITLE + ("单位：件\n" if caption else "") + table + "\n合计\t15\t14\n全年办理案件15件。"
+    result = analyze_text(text, "t.txt")
+    for f in result["facts"]:
+        assert text[f["start"] : f["end"]] in f["quote"]
