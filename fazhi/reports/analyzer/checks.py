@@ -55,6 +55,21 @@ class Check:
         return {"rule": self.rule, "ok": self.ok, "message": self.message, "facts": self.facts}
 
 
+# How many figures around one a relation may reach: a sentence states a few; a text without sentence
+# marks (one line of 10 MB) must not make every check look at every figure.
+REACH = 30
+
+
+def _near(lo: int, hi: int) -> range:
+    """The indexes lo..hi-1, at most the REACH last of them."""
+    return range(max(lo, hi - REACH), hi)
+
+
+def _ahead(lo: int, hi: int) -> range:
+    """The indexes lo..hi-1, at most the REACH first of them."""
+    return range(lo, min(hi, lo + REACH))
+
+
 def _first_at(facts: list[Fact], pos: int, hi: int | None = None) -> int:
     """The index of the first fact starting at or after ``pos`` (facts are in text order)."""
     return bisect_left(facts, pos, hi=len(facts) if hi is None else hi, key=_start)
@@ -170,7 +185,7 @@ def _breakdown_parts(
 ) -> list[int]:
     parts: list[int] = []
     candidates = [
-        i for i in range(_first_at(facts, after), _first_at(facts, sentence_end)) if facts[i].unit != "%"
+        i for i in _ahead(_first_at(facts, after), _first_at(facts, sentence_end)) if facts[i].unit != "%"
     ]
     previous_end = after
     for i in candidates:
@@ -196,13 +211,13 @@ def breakdowns(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
     for m in BREAKDOWN_INTRO_RE.finditer(text):
         s_start, s_end = _sentence(text, m.start())
         before = [
-            i for i in range(_first_at(facts, s_start), _first_at(facts, m.start())) if facts[i].unit != "%"
+            i for i in _near(_first_at(facts, s_start), _first_at(facts, m.start())) if facts[i].unit != "%"
         ]
         if not before and not text[s_start : m.start()].strip(" ，,：:\u3000"):
             # "…236起。其中，…": the whole is the last figure of the sentence before, in the same paragraph
             p_start, _ = _paragraph(text, m.start())
             before = [
-                i for i in range(_first_at(facts, p_start), _first_at(facts, s_start)) if facts[i].unit != "%"
+                i for i in _near(_first_at(facts, p_start), _first_at(facts, s_start)) if facts[i].unit != "%"
             ]
         if not before:
             continue
@@ -242,7 +257,7 @@ def _residual_breakdowns(text: str, facts: list[Fact], known: set[int]) -> list[
             continue  # 甲事项100项，乙事项50项，其他事项30项 are siblings: no whole among them
         _, s_end = _sentence(text, whole.start)
         parts: list[int] = []
-        for j in range(i + 1, _first_at(facts, s_end)):
+        for j in _ahead(i + 1, _first_at(facts, s_end)):
             if not _compatible(whole, facts[j]) or _head(facts[j].label) != head:
                 break
             parts.append(j)
@@ -272,8 +287,10 @@ def _trailing_totals(text: str, facts: list[Fact]) -> list[tuple[int, list[int]]
             continue
         parts = [t - 1]
         k = t - 2
-        while k >= 0 and re.fullmatch(
-            r"[、，,][\u4e00-\u9fa5]{1,12}", text[facts[k].end : facts[parts[0]].start]
+        while (
+            k >= 0
+            and t - k <= REACH
+            and re.fullmatch(r"[、，,][\u4e00-\u9fa5]{1,12}", text[facts[k].end : facts[parts[0]].start])
         ):
             parts.insert(0, k)
             k -= 1
@@ -354,7 +371,7 @@ def closed_checks(text: str, facts: list[Fact]) -> list[Check]:
         s_start, s_end = _sentence(text, intake.start)
         _, p_end = _paragraph(text, intake.start)
         next_end = _sentence(text, s_end + 1)[1] if s_end < p_end else s_end
-        for j in range(i + 1, _first_at(facts, next_end)):
+        for j in _ahead(i + 1, _first_at(facts, next_end)):
             closed = facts[j]
             if not _compatible(intake, closed):
                 continue
@@ -363,7 +380,8 @@ def closed_checks(text: str, facts: list[Fact]) -> list[Check]:
                 break  # another count received: the closed count after it is its own
             if not CLOSED_RE.search(context):
                 continue
-            if CARRIED_OVER_RE.search(text[s_start : _sentence(text, closed.start)[1]]):
+            sentence_end = min(_sentence(text, closed.start)[1], closed.end + 80)
+            if CARRIED_OVER_RE.search(text[max(s_start, intake.start - 80) : sentence_end]):
                 break  # 结转, 旧存 before or after the figures: the closed count includes earlier cases
             closed_low, _ = _bounds(text, closed)
             _, intake_high = _bounds(text, intake)
@@ -405,7 +423,7 @@ def _catalogue_pair(text: str, facts: list[Fact], r: int) -> tuple[int, int] | N
     if not ind or not ind.numerator or not ind.denominator:
         return None
     p_start, _ = _paragraph(text, facts[r].start)
-    window = range(_first_at(facts, p_start, r), r)
+    window = _near(_first_at(facts, p_start, r), r)
     num = next((i for i in reversed(window) if facts[i].indicator == ind.numerator), None)
     den = next((i for i in reversed(window) if facts[i].indicator == ind.denominator), None)
     return (num, den) if num is not None and den is not None else None
@@ -415,11 +433,11 @@ def _rate_window(text: str, facts: list[Fact], r: int) -> list[int]:
     """The counts a rate can rest on: those of its sentence, and of the sentence before it in the same
     paragraph when its own has fewer than two ("…200件，调解成功196件。调解成功率98%。")."""
     s_start, _ = _sentence(text, facts[r].start)
-    window = [i for i in range(_first_at(facts, s_start, r), r) if facts[i].unit not in PERCENT_UNITS]
+    window = [i for i in _near(_first_at(facts, s_start, r), r) if facts[i].unit not in PERCENT_UNITS]
     p_start, _ = _paragraph(text, facts[r].start)
     if len(window) < 2 and s_start > p_start:
         previous_start, _ = _sentence(text, s_start - 1)
-        earlier = range(_first_at(facts, max(previous_start, p_start), r), _first_at(facts, s_start, r))
+        earlier = _near(_first_at(facts, max(previous_start, p_start), r), _first_at(facts, s_start, r))
         window = [i for i in earlier if facts[i].unit not in PERCENT_UNITS] + window
     return window
 
@@ -484,7 +502,7 @@ def _reduction_pair(text: str, facts: list[Fact], r: int, name: str) -> tuple[in
     if len(subject) < 2:
         return None
     s_start, _ = _sentence(text, facts[r].start)
-    window = [i for i in range(_first_at(facts, s_start, r), r) if facts[i].unit != "%"]
+    window = [i for i in _near(_first_at(facts, s_start, r), r) if facts[i].unit != "%"]
     base = next((i for i in window if text.startswith(subject, facts[i].end)), None)
     if base is None:
         return None

@@ -242,6 +242,12 @@ def test_dense_figures_cost_linear_time_and_output():
     assert len(result["facts"]) > 3000
     assert len(result["checks"]) < len(result["facts"])  # no check per pair of figures
     assert elapsed < 2.0, f"100 KB of dense figures took {elapsed:.1f} s"  # measured 0.2 s
+    # one sentence of 100 KB (no 。 and no line break): every relation still looks at a few figures only
+    run_on = text.replace("。", "，").replace("\n", "，")
+    started = time.perf_counter()
+    analyze_text(run_on, "run-on.txt")
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0, f"100 KB without a sentence mark took {elapsed:.1f} s"  # measured 0.3 s
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
