@@ -159,10 +159,10 @@ def _remove_positions(text: str, offsets: OffsetMap, removed: list[int]) -> tupl
     pieces.append(text[previous:])
     # rebuild breakpoints: for each folded position after removal, original = old map of the position it
     # came from; positions only change where a removal or an old breakpoint stands
-    removed_set = sorted(removed)
+    ordered, gone = sorted(removed), set(removed)
     for old_pos in [0, *boundaries]:
-        shift = bisect_right(removed_set, old_pos - 1)
-        if old_pos in removed:
+        shift = bisect_right(ordered, old_pos - 1)
+        if old_pos in gone:
             continue
         new._mark(old_pos - shift, offsets.start(old_pos) if old_pos < len(text) else offsets.length)
     return "".join(pieces), new

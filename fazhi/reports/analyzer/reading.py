@@ -597,8 +597,12 @@ _FOOTER_RE = re.compile(r"版权所有|ICP备|技术支持|网站地图|主办�
 def junk_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges of debris, to be skipped (never removed), in order."""
     spans = [m.span() for pattern in _JUNK for m in pattern.finditer(text)]
+    line_end = -1
     for m in _FOOTER_RE.finditer(text):
+        if m.start() < line_end:
+            continue  # this line is already a footer
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
-        spans.append((start, len(text) if end == -1 else end))
+        line_end = len(text) if end == -1 else end
+        spans.append((start, line_end))
     return sorted(set(spans))
