@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from fazhi.cli import main
 from fazhi.org.scope import SESSION_KEY
 from fazhi.registers import excel, services
 from fazhi.registers.checks import BOOKKEEPING, check_registers, register_problems
@@ -431,6 +432,17 @@ def test_a_township_user_cannot_see_change_export_or_import_another_townships_re
         "errors"
     ]
     assert spec.model.objects.count() == count
+
+    # and the same on the command line
+    path = media / "河口镇.xlsx"
+    path.write_bytes(out.getvalue())
+    assert main(["import", spec.key, str(path), "--user", changgang_user.username]) == 2
+    assert spec.model.objects.count() == count
+    exported_path = media / "export.xlsx"
+    assert main(["export", spec.key, "--user", changgang_user.username, "--out", str(exported_path)]) == 0
+    exported = load_workbook(exported_path).active
+    assert exported.max_row == 2 and spec.title(theirs) not in {str(v) for v in exported[2]}
+    assert main(["export", spec.key, "--user", changgang_user.username, "--unit", county["hekou"].code]) == 2
 
 
 # -- 5. personal data -----------------------------------------------------------------------------------
