@@ -17,6 +17,7 @@ HEADING_PATTERNS = [
 SENTENCE_RE = re.compile(r"[^。\n]*[。\n]?")
 HEADING_STARTS = set(CN_NUM + "（(0123456789")
 HEADING_END = re.compile(r"[。；;！？!?]")
+RUN_IN_END = re.compile(r"[，,。；;！？!?：:]")
 
 # Wording of the five parts of 《法治政府建设与责任落实督察工作规定》第二十五条 (rules: annual_report.part.*)
 PART_CUES = {
@@ -82,6 +83,10 @@ def find_sections(text: str, junk: list[tuple[int, int]]) -> list[Section]:
         for level, pattern in HEADING_PATTERNS:
             if m := pattern.match(line):
                 stop = HEADING_END.search(line, m.end())
+                run_in = line[stop.end() :].strip() if stop else len(line.rstrip()) > 60
+                if run_in and level <= 2:
+                    # a heading run into its paragraph ends at its first comma (一、加强领导,完善…。全年…)
+                    stop = RUN_IN_END.search(line, m.end())
                 heading_end = stop.start() if stop and stop.start() < 60 else min(len(line), 60)
                 heading = line[:heading_end].strip()
                 sections.append(

@@ -66,3 +66,16 @@ def test_a_title_wrapped_before_its_last_words():
     result = analyze_text("主动公开\n某某县人民政府关于2024年度法治政府建设\n情况的报告\n" + BODY, "t.pdf")
     assert result["title"] == "某某县人民政府关于2024年度法治政府建设情况的报告"
     assert (result["unit"], result["year"]) == ("某某县", 2024)
+
+
+def test_a_heading_run_into_its_paragraph_ends_at_its_first_comma():
+    text = (
+        "某县司法局关于2024年度法治政府建设情况的报告\n"
+        "一、加强组织领导,完善工作机制。全年召开专题会议3次。\n"
+        "二、党政主要负责人履行推进法治建设第一责任人职责,加强法治政府建设的有关情况\n主要负责人带头学法。\n"
+    )
+    headings = [s["heading"] for s in analyze_text(text, "t.txt")["sections"] if s["level"] == 1]
+    assert headings == [
+        "一、加强组织领导",
+        "二、党政主要负责人履行推进法治建设第一责任人职责,加强法治政府建设的有关情况",
+    ]
