@@ -87,15 +87,17 @@ def job_task(body: Callable[..., Any] | None = None, *, queue_name: str = DEFAUL
 
 
 def _run_job(body: Callable[..., Any], job_id: int, kwargs: dict[str, Any]) -> Any:
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None:
-        logger.error("Job %s no longer exists; task %s not run", job_id, body.__qualname__)
+    # claim the Job with a conditional update: a task delivered twice (a retried RQ job) runs once, and
+    # the claim waits for a transaction that chose to join this still-queued Job (start(coalesce=True)
+    # locks it), so the body reads what that transaction committed
+    now = timezone.now()
+    if not Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started_at=now, updated_at=now
+    ):
+        logger.warning("Job %s is gone or no longer queued; task %s not run", job_id, body.__qualname__)
         return None
-    if job.state in FINISHED_STATES:  # delivered twice (a retried RQ job, a re-queued row): run once
-        logger.warning("Job %s already %s; not run again", job.pk, job.state)
-        return None
-    job.state, job.started_at = JobState.RUNNING, timezone.now()
-    job.save(update_fields=["state", "started_at", "updated_at"])
+    job = Job.objects.get(pk=job_id)
+    job.save(update_fields=["state", "started_at", "updated_at"])  # the audit's 运行中 entry
     try:
         value = body(job, **kwargs)
     except JobFailed as exc:
@@ -228,9 +230,12 @@ def start(
     task = _resolve(kind_or_task)
     kwargs = normalize_json(kwargs)  # refuse a value the queue cannot carry now, not in the worker
     if coalesce:
-        waiting = Job.objects.filter(kind=task.module_path, unit=unit, state=JobState.QUEUED).first()
-        if waiting is not None:
-            return waiting
+        waiting = Job.objects.filter(kind=task.module_path, unit=unit, state=JobState.QUEUED)
+        if transaction.get_connection().in_atomic_block:
+            # hold it queued until this transaction commits: its worker's claim waits for the change
+            waiting = waiting.select_for_update()
+        if (found := waiting.order_by("pk").first()) is not None:
+            return found
     job = _new_job(task, actor=actor, unit=unit, title=title, result_url=result_url)
     transaction.on_commit(functools.partial(_enqueue, task, job.pk, kwargs))
     return job

@@ -245,3 +245,13 @@ def test_a_job_without_progress_for_long_is_flagged(client, county, clerk):
     client.force_login(clerk)
     partial = client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
     assert "超过10分钟没有新的进展" in partial and "hx-trigger" in partial
+
+
+def test_a_task_delivered_twice_runs_once(county, clerk):
+    job = Job.objects.create(
+        kind=count_to.module_path, title="数到二", unit=county["changgang"], created_by=clerk
+    )
+    assert count_to.call(job_id=job.pk, n=2) == {"job": job.pk, "state": "done"}
+    assert count_to.call(job_id=job.pk, n=2) is None  # already claimed: not run again
+    assert count_to.call(job_id=999_999, n=2) is None  # a job deleted meanwhile
+    assert [h.state for h in job.history.order_by("history_id")] == ["queued", "running", "done"]
