@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from .analyze import analyze_file
@@ -51,16 +55,55 @@ def default_jobs() -> int:
 
 def analyze_files(files: Iterable[Path], jobs: int = 1) -> Iterator[dict]:
     """One result per file, in the files' order: the analysis, or ``{"file", "error"}`` when it cannot be
-    had. With ``jobs`` > 1 the files are analyzed in that many processes; results are yielded as they come
-    (in order), so a caller that writes each one out holds one at a time, however many files there are."""
+    had. With ``jobs`` > 1 the files are analyzed in that many processes, a few files ahead of the one
+    being yielded, so a caller that writes each result out holds a handful at a time however many files
+    there are; a worker that dies on a file (a crash inside a PDF library) costs that file only."""
     files = list(files)
     if jobs <= 1 or len(files) < 2:
         for path in files:
             yield analyze_one(path)
         return
+    yield from _in_processes(files, min(jobs, len(files)))
+
+
+def _context() -> BaseContext:
     # fork: the workers start with the modules and the catalogue already loaded
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    with context.Pool(min(jobs, len(files))) as pool:
-        # small chunks keep the workers busy on a mix of small txt and slow pdf/doc files
-        yield from pool.imap(analyze_one, files, chunksize=2)
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+
+
+def _in_processes(files: list[Path], jobs: int) -> Iterator[dict]:
+    ahead = jobs * 4
+    pool = ProcessPoolExecutor(jobs, mp_context=_context())
+    pending: deque[tuple[Path, Future]] = deque()
+    position = 0
+    try:
+        while position < len(files) or pending:
+            while position < len(files) and len(pending) < ahead:
+                pending.append((files[position], pool.submit(analyze_one, files[position])))
+                position += 1
+            path, future = pending.popleft()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # a worker died: which of the pending files killed it is not known, so each is tried
+                # again alone, then the batch goes on in a new pool
+                pool.shutdown(wait=False, cancel_futures=True)
+                for retry in [path, *(p for p, _ in pending)]:
+                    yield _alone(retry)
+                pending.clear()
+                pool = ProcessPoolExecutor(jobs, mp_context=_context())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _alone(path: Path) -> dict:
+    """One file analyzed in a process of its own, so that a crash is this file's error."""
+    with ProcessPoolExecutor(1, mp_context=_context()) as single:
+        try:
+            return single.submit(analyze_one, path).result()
+        except BrokenProcessPool:
+            log.error("分析进程异常退出：%s", path)
+            return {
+                "file": str(path),
+                "error": f"{path}：分析时进程异常退出（文件可能损坏），请检查后重新上传",
+            }

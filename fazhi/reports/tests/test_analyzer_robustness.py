@@ -301,3 +301,25 @@ def test_random_tables_never_raise(rows, caption):
     result = analyze_text(text, "t.txt")
     for f in result["facts"]:
         assert text[f["start"] : f["end"]] in f["quote"]
+
+
+def test_a_worker_dying_on_a_file_costs_that_file_only(tmp_path, monkeypatch):
+    import os
+
+    files = []
+    for n in range(6):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(TITLE + f"办理案件{n + 10}件。", encoding="utf-8")
+        files.append(path)
+    real = batch.analyze_file
+
+    def crashing_on_3(path: Path) -> dict:
+        if path.name == "3.txt":
+            os._exit(1)  # as a crash inside a C library would
+        return real(path)
+
+    monkeypatch.setattr(batch, "analyze_file", crashing_on_3)  # the forked workers inherit it
+    results = list(batch.analyze_files(files, jobs=2))
+    assert [r["file"] for r in results] == [str(p) for p in files]
+    assert "进程异常退出" in results[3]["error"] and "3.txt" in results[3]["error"]
+    assert [r["facts"][0]["value"] for r in results if "error" not in r] == [10, 11, 12, 14, 15]
