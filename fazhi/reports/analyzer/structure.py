@@ -311,9 +311,8 @@ def _innermost(name: str) -> str:
 
 
 # Words a place name never starts with: 我县, 全县, 在省委, 各乡镇
-NOT_A_NAME_START = "我本全该在各对向经由从按其每该此为与及和并"
+NOT_A_NAME_START = "我本全该在各对向经由从按其每此为与及和并"
 PLACE_SUFFIX_RE = re.compile(r"(?:街道|[县区市镇乡旗州])")
-DEPARTMENT_RE = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:局|委员会|办公室|中心)")
 
 
 def _addressee(line: str) -> bool:
@@ -356,9 +355,7 @@ def _named_in_body(text: str) -> str | None:
 
 # a department naming itself by its level only: 2023年以来,县司法局在县委…; 我局 … 市应急管理局
 DEPARTMENT_SUBJECT_RE = re.compile(r"(?:^|[。\n]|年(?:以来|度)?[，,])\s*([县区市])([\u4e00-\u9fa5]{2,10}?局)")
-DEPARTMENT_NAME_RE = re.compile(
-    r"(?<![\u4e00-\u9fa5])([县区市])([\u4e00-\u9fa5]{2,8}?局)|(?<=[，,。、])([县区市])([\u4e00-\u9fa5]{2,8}?局)"
-)
+DEPARTMENT_NAME_RE = re.compile(r"(?<![\u4e00-\u9fa5])([县区市])([\u4e00-\u9fa5]{2,8}?局)")
 
 
 def _with_department(place: str, text: str) -> str:
@@ -369,10 +366,7 @@ def _with_department(place: str, text: str) -> str:
     if m := DEPARTMENT_SUBJECT_RE.search(opening):
         level, department = m.group(1), m.group(2)
     elif "我局" in opening:
-        named = Counter(
-            (m.group(1) or m.group(3), m.group(2) or m.group(4))
-            for m in DEPARTMENT_NAME_RE.finditer(text[:3000])
-        )
+        named = Counter((m.group(1), m.group(2)) for m in DEPARTMENT_NAME_RE.finditer(text[:3000]))
         if named:
             level, department = named.most_common(1)[0][0]
     if level and department and place.endswith(level):
