@@ -70,6 +70,8 @@ class RegisterItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         abstract = True
 
+    unit = factory.SubFactory("fazhi.org.tests.factories.UnitFactory")
+
     class Params:
         n = factory.Sequence(lambda n: n + 1)
         start = START
