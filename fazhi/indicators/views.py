@@ -14,14 +14,20 @@ from .catalogue import indicators
 from .formulas import DEFINITIONS
 from .models import ManualValue
 
+MAX_FIGURE = Decimal(10) ** 12  # no county counts a trillion of anything; larger values do not fit
+
 
 def _number(raw: str, kind, label: str, errors: list[str]):
     if not raw.strip():
         return None
     try:
-        return kind(Decimal(raw.strip()))
-    except (InvalidOperation, ValueError):
-        errors.append(f"“{label}”：“{raw}”不是数字")
+        number = Decimal(raw.strip())
+        if not number.is_finite() or abs(number) >= MAX_FIGURE:
+            errors.append(f"“{label}”：“{raw[:20]}”超出可填报的范围")
+            return None
+        return kind(number)
+    except (InvalidOperation, ValueError, OverflowError):
+        errors.append(f"“{label}”：“{raw[:20]}”不是数字")
         return None
 
 

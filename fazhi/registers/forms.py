@@ -29,16 +29,40 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+MAX_ID = 2**63 - 1
+
+
+def _plausible_id(value: Any) -> bool:
+    """A posted id the database can look up (a 30-digit number overflows it: refused as a bad choice)."""
+    return str(value).isdigit() and 0 < int(value) <= MAX_ID
+
+
 class LinkChoiceField(forms.ModelChoiceField):
     """A unit, person or register record, shown with its unit."""
 
     def label_from_instance(self, obj: Any) -> str:
         return selectors.link_label(obj)
 
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if not _plausible_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
 
 class LinkMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return selectors.link_label(obj)
+
+    def clean(self, value: Any) -> Any:
+        if value and not all(
+            _plausible_id(v) for v in (value if isinstance(value, list | tuple) else [value])
+        ):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"] % {"value": "?"}, code="invalid_choice"
+            )
+        return super().clean(value)
 
 
 def scope_fields(form: forms.BaseForm, model: Any, scope_ids: list[int], instance: Any) -> None:
