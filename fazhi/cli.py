@@ -128,7 +128,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_jobs(args: argparse.Namespace) -> int:
     from fazhi.jobs.console import follow, outcome
     from fazhi.jobs.models import Job, JobState
+    from fazhi.jobs.services import prune
 
+    if args.action == "prune":
+        removed = prune(days=args.days)
+        print(
+            f"已清理{args.days}天前的后台任务{removed['jobs']}个、未处理的上传文件{removed['staged']}个、"
+            f"队列记录{removed['results']}条。"
+        )
+        return 0
     if not Job.objects.filter(pk=args.id).exists():
         raise BadInput(f"没有编号为{args.id}的后台任务 / no such job")
     job = follow(args.id, timeout=args.timeout)
@@ -497,6 +505,8 @@ def build_parser() -> argparse.ArgumentParser:
     j = jsub.add_parser("wait", help="显示任务进度直到结束 / follow a job until it ends")
     j.add_argument("id", type=int)
     j.add_argument("--timeout", type=float, help="最多等待的秒数 / give up after this many seconds")
+    j = jsub.add_parser("prune", help="清理已结束的旧任务及其文件 / delete old finished jobs and their files")
+    j.add_argument("--days", type=int, default=90, help="保留天数（默认90）/ keep this many days")
     p.set_defaults(func=cmd_jobs)
 
     p = sub.add_parser("demo", help="生成演示县数据 / fill the database with a demo county")

@@ -29,6 +29,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -276,3 +277,28 @@ def run_here(
         _progress_listener.reset(token)
     job.refresh_from_db()
     return job
+
+
+def prune(*, days: int = 90) -> dict[str, int]:
+    """Delete what background work leaves behind once it is ``days`` old: finished Jobs (their history
+    stays in the audit) and their result files, staged uploads no worker read, and the database queue's
+    finished task results."""
+    from django.core.files.storage import default_storage
+    from django_tasks_db.models import DBTaskResult
+
+    from . import files
+
+    cutoff = timezone.now() - timedelta(days=days)
+    old = Job.objects.filter(state__in=FINISHED_STATES, finished_at__lt=cutoff)
+    for job in old.exclude(result_file=""):
+        job.result_file.delete(save=False)
+    jobs, _ = old.delete()
+    staged = 0
+    if default_storage.exists(files.STAGING):
+        for name in default_storage.listdir(files.STAGING)[1]:
+            path = f"{files.STAGING}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                staged += 1
+    results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return {"jobs": jobs, "staged": staged, "results": results}

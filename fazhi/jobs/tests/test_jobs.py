@@ -255,3 +255,35 @@ def test_a_task_delivered_twice_runs_once(county, clerk):
     assert count_to.call(job_id=job.pk, n=2) is None  # already claimed: not run again
     assert count_to.call(job_id=999_999, n=2) is None  # a job deleted meanwhile
     assert [h.state for h in job.history.order_by("history_id")] == ["queued", "running", "done"]
+
+
+def test_prune_deletes_old_finished_jobs_their_files_and_queue_rows(
+    county, clerk, settings, tmp_path, django_capture_on_commit_callbacks, capsys
+):
+    import os
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fazhi.jobs import files
+    from fazhi.jobs.services import finish
+
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        old = start(count_to, actor=clerk, unit=county["changgang"], title="旧", n=1)
+        recent = start(count_to, actor=clerk, unit=county["changgang"], title="新", n=1)
+    run_queued_tasks()
+    old.refresh_from_db()
+    finish(old, file=("结果.pdf", b"%PDF"))
+    long_ago = timezone.now() - timedelta(days=100)
+    Job.objects.filter(pk=old.pk).update(finished_at=long_ago)
+    DBTaskResult.objects.filter(id=old.task_id).update(finished_at=long_ago)
+    forgotten, fresh = files.stage(b"x", "a.txt"), files.stage(b"y", "b.txt")
+    os.utime(tmp_path / forgotten, (long_ago.timestamp(), long_ago.timestamp()))
+
+    assert main(["jobs", "prune", "--days", "90"]) == 0
+    assert "后台任务1个、未处理的上传文件1个、队列记录1条" in capsys.readouterr().out
+    assert list(Job.objects.values_list("pk", flat=True)) == [recent.pk]
+    recent.refresh_from_db()
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)] == [recent.task_id]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [fresh]
