@@ -37,30 +37,65 @@ _COMMON_HANZI = set(
 )
 
 
+def _chinese_score(text: str) -> float:
+    """How much ``text`` looks like Chinese prose, from -2 to 1 per character that is not ASCII: the
+    everyday characters (GB2312, where reports are written) count for it, others and Korean syllables
+    against it."""
+    score, counted = 0, 0
+    for c in text:
+        if c.isascii():
+            continue
+        counted += 1
+        if "\uac00" <= c <= "\ud7af":
+            score -= 2
+        else:
+            try:
+                c.encode("gb2312")
+                score += 1
+            except UnicodeEncodeError:
+                score -= 1
+    return score / counted if counted else 0.0
+
+
 def _reads_as_chinese(text: str) -> bool:
     hanzi = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return bool(hanzi) and sum(c in _COMMON_HANZI for c in hanzi) >= 0.3 * len(hanzi)
+    hangul = sum("\uac00" <= c <= "\ud7af" for c in text)
+    return bool(hanzi) and hangul == 0 and sum(c in _COMMON_HANZI for c in hanzi) >= 0.3 * len(hanzi)
 
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), else GB18030 when it reads as Chinese prose (a short GBK text is
     otherwise often taken for Korean), else the encoding charset-normalizer finds."""
     try:
-        return data.decode("utf-8-sig")
+        as_utf8 = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    else:
+        if data.startswith(b"\xef\xbb\xbf") or as_utf8.isascii():
+            return as_utf8
+        # a few GBK characters can happen to be valid UTF-8 (诉讼案件 → 据蓋갭숭): the reading that looks
+        # more like Chinese prose wins
+        try:
+            gb_reading = data.decode("gb18030")
+        except UnicodeDecodeError:
+            return as_utf8
+        return gb_reading if _chinese_score(gb_reading[:2000]) > _chinese_score(as_utf8[:2000]) else as_utf8
     try:
-        as_gb = data.decode("gb18030")
-        if _reads_as_chinese(as_gb):
-            return as_gb
+        as_gb: str | None = data.decode("gb18030")
     except UnicodeDecodeError:
-        pass
+        as_gb = None
+    if as_gb is not None and _reads_as_chinese(as_gb[:2000]):
+        return as_gb
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None and best.encoding:
         encoding = "gb18030" if best.encoding.lower() in {"gbk", "gb2312", "cp936"} else best.encoding
-        return data.decode(encoding, errors="replace")
+        guessed = data.decode(encoding, errors="replace")
+        # a short GBK text is often guessed Korean: Chinese prose is what reports are written in
+        if as_gb is not None and _chinese_score(as_gb[:2000]) > _chinese_score(guessed[:2000]):
+            return as_gb
+        return guessed
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:

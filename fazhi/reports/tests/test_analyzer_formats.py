@@ -204,9 +204,22 @@ def test_encrypted_pdf_is_called_encrypted():
         read_bytes(data, "r.pdf")
 
 
-@pytest.mark.parametrize("text", ["法治政府建设情况", "办理案件12件", "全年共调解纠纷", "司法所"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法治政府建设情况",
+        "办理案件12件",
+        "全年共调解纠纷",
+        "司法所",
+        "诉讼案件",
+        "100%。(",
+        "小额贷纠纷401",
+        "免罚、不予",
+    ],
+)
 def test_short_gbk_text_is_read_as_chinese(text):
-    assert read_bytes(text.encode("gbk"), "r.txt") == text
+    assert read_bytes(text.encode("gbk"), "r.txt") == text  # some are valid UTF-8, or pass for Korean
+    assert read_bytes(text.encode("utf-8"), "r.txt") == text
 
 
 def test_converter_messages_are_one_line_without_temporary_paths():
