@@ -71,15 +71,16 @@ def decode_text(data: bytes, name: str) -> str:
     except UnicodeDecodeError:
         pass
     else:
-        if data.startswith(b"\xef\xbb\xbf") or as_utf8.isascii():
-            return as_utf8
+        utf8_score = _chinese_score(as_utf8[:2000])
+        if data.startswith(b"\xef\xbb\xbf") or as_utf8.isascii() or utf8_score >= 0.8:
+            return as_utf8  # a report in UTF-8 reads as everyday characters
         # a few GBK characters can happen to be valid UTF-8 (诉讼案件 → 据蓋갭숭): the reading that looks
         # more like Chinese prose wins
         try:
             gb_reading = data.decode("gb18030")
         except UnicodeDecodeError:
             return as_utf8
-        return gb_reading if _chinese_score(gb_reading[:2000]) > _chinese_score(as_utf8[:2000]) else as_utf8
+        return gb_reading if _chinese_score(gb_reading[:2000]) > utf8_score else as_utf8
     try:
         as_gb: str | None = data.decode("gb18030")
     except UnicodeDecodeError:
