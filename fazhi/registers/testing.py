@@ -209,7 +209,7 @@ class Maker:
     def value(self, model: type[models.Model], name: str, unit: Unit, n: int, on: date,
               spec: Register | None = None) -> Any:  # fmt: skip
         """A realistic value of field ``name`` for an item of ``unit`` entered on ``on``."""
-        f = model._meta.get_field(name)
+        f: Any = model._meta.get_field(name)
         column = spec.column(name) if spec is not None else None
         if f.many_to_many:
             return [self.value_of_link(f.related_model, unit, on)]
@@ -405,8 +405,8 @@ def varying_key_field(spec: Register) -> Any:
 def _vary(model_field: Any, value: Any, i: int) -> Any:
     """Copy ``i`` (from 1) of a natural key value."""
     if isinstance(model_field, models.CharField | models.TextField):
-        suffix = f"-{i}"
-        return str(value)[: model_field.max_length - len(suffix)] + suffix
+        suffix, text, limit = f"-{i}", str(value), model_field.max_length
+        return (text[: limit - len(suffix)] if limit else text) + suffix
     if isinstance(model_field, models.DateField):
         return value - timedelta(days=i)
     if isinstance(model_field, models.IntegerField):

@@ -60,8 +60,9 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
         "已修改 gets cleanup_on = its 报送备案日期 (the replay's last date), not the day it was cleaned up"
     ),
     ("detail history", "legality-reviews"): (
-        "core/audit.py audit_trail reads the history of a many-to-many field (参与审查的法律顾问) with two "
-        "queries per version: a review's detail page costs two more queries for each edit or step"
+        "core/audit.py audit_trail: record.diff_against(previous) reads the many-to-many history "
+        "(参与审查的法律顾问) of both versions, two queries per version: a review's detail page costs two "
+        "more queries for each edit or step"
     ),
     ("export 1000", "legality-reviews"): (
         "11 queries: org/scope.py Scope.visible_ids and Scope.unit_ids each walk the unit tree one query "
