@@ -46,13 +46,19 @@ def _original(text: str, folded: str, offsets: OffsetMap, snippet: str | None, n
 _ENDS_A_TEXT = tuple('。！？!?；;…”"）)」』')
 
 
-def _uncut(text: str, facts: list[Fact]) -> list[Fact]:
+def _uncut(text: str, facts: list[Fact], junk: list[tuple[int, int]]) -> list[Fact]:
     """Without the figure a cut text (a page's opening, a truncated download) stops right after: its
-    words may go on (…8个村 of 8个村（社区）), so it is not taken as stated."""
+    words may go on (…8个村 of 8个村（社区）), so it is not taken as stated. The text's end is the end of
+    its last line that is not a site's footer."""
     end = len(text.rstrip())
-    if not facts or text.rstrip().endswith(_ENDS_A_TEXT):
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if not any(a <= start < b for a, b in junk) and text[start:end].strip():
+            break
+        end = len(text[: max(0, start - 1)].rstrip())
+    if not facts or text[:end].endswith(_ENDS_A_TEXT):
         return facts
-    return [f for f in facts if f.end < end - 2 or f.cell is not None]
+    return [f for f in facts if not end - 2 <= f.end <= end or f.cell is not None]
 
 
 def analyze_text(text: str, file: str) -> dict:
@@ -70,7 +76,7 @@ def analyze_text(text: str, file: str) -> dict:
     year = _guarded("年度", file, None, lambda: find_year(title_folded, t))
     sections: list[Section] = _guarded("层级", file, [], lambda: find_sections(t, junk))
     parts: list[dict] = _guarded("必备部分", file, [], lambda: map_parts(t, sections))
-    facts: list[Fact] = _guarded("数字", file, [], lambda: _uncut(t, extract_facts(t, junk)))
+    facts: list[Fact] = _guarded("数字", file, [], lambda: _uncut(t, extract_facts(t, junk), junk))
     found_breakdowns: list[tuple[int, list[int]]] = _guarded("分项", file, [], lambda: breakdowns(t, facts))
     for whole, pieces in found_breakdowns:
         for i in pieces:  # "公证106件，其中减免15件": a part is not the whole's indicator

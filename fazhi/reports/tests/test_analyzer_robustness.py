@@ -156,6 +156,7 @@ def test_a_figure_the_cut_end_of_a_text_may_have_cut_is_not_taken():
     assert figures("建成1个工作站、8个村") == [(1, "个", False, None)]
     assert figures("建成1个工作站、8个村。") == [(1, "个", False, None), (8, "个", False, None)]
     assert figures("上线14个“高效办") == [(14, "个", False, None)]
+    assert figures("建成1个工作站、8个村\n版权所有：某某县人民政府") == [(1, "个", False, None)]  # a footer
 
 
 def test_traditional_characters_keep_their_indicator_and_offsets():
