@@ -309,6 +309,8 @@ def _docx_text(data: bytes) -> str:
             lines.append(text)
             continue
         label = numbering.label(paragraph)
+        if label and _TOP_MARKS.match(text):
+            label = ""  # the number typed as well: shown once
         level = _heading_level(paragraph)
         is_title = not body_started and _TITLE_WORDS.search(text) and len(text) < 80
         if not label and level and not is_title and not _TOP_MARKS.match(text):
