@@ -1,9 +1,17 @@
 """Consistency checks over a report's figures: breakdowns add up, rates match their figures, parts are there.
 
+The rules (``rule`` of each check): ``breakdown_sum`` and ``subset`` (parts opened by 其中, 从…看, 包括,
+分别为, closed by 其他 or followed by 共计 against their whole), ``closed_received`` (办结/结案/化解 not
+above 受理/收案/排查), ``rate`` (a rate, share or reduction against the counts it rests on, rounded or
+truncated to the places it is stated with), ``repeated_figure`` (a count said twice alike), ``table_sum``
+(a table's 合计 row or column), ``year`` and ``required_part``. Approximate figures (3000余, 近亿, 3至5)
+are checked through the bounds they allow.
+
 Every check is a general rule over the text and its facts, never a pattern for one report. A check
 names the facts it used (indexes into the facts list) and shows its arithmetic in Chinese, so a user
 can see why it passed or failed. Where the rule cannot tell which figures a statement rests on, no
-check is made: a wrong "failed" costs the user more than a missing one.
+check is made: a wrong "failed" costs the user more than a missing one. Each relation looks at a few
+figures around one (``REACH``), so every check costs time in proportion to the number of figures.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Find every stated figure in a report: value, unit, approximation, quote, offsets, catalogue id.
 
 General rules, not patterns fitted to particular reports: a figure is a numeral followed by a measure
-word (or %); dates, ordinals, labels in quotation marks, codes and requirements (不少于…, 应达到…) are
-not figures. The catalogue's cues decide the indicator a figure states.
+word (or %, ‰, 个百分点), a share in words (百分之九十五), a rank bound (位列前十), or a bare number in a
+table cell whose column or row header gives its unit; dates, ordinals, labels in quotation marks, codes
+and requirements (不少于…, 应达到…) are not figures. Ranges and approximate pairs (3至5人, 七八十人) keep
+their bounds. The text is the folded one (``normalize``); the catalogue's cues decide the indicator.
 """
 
 from __future__ import annotations

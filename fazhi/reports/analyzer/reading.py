@@ -1,5 +1,10 @@
 """Read a report file into text, and find the debris that conversion and reposting leave in it.
 
+Every format gives the same text: DOCX paragraphs and tables in document order (a table as tab-separated
+rows, a merged cell once; Word's list numbers and heading styles as the 一、（一） a reader sees), HTML
+from its title (<h1> or <title>) on with tables as tables, PDF lines (pypdfium2, with character boxes)
+joined into paragraphs where a line ends inside a sentence, page numbers and running headers dropped.
+
 Debris is never deleted: ``junk_spans`` lists the character ranges to ignore, so every offset the analyzer
 reports stays an offset into the text exactly as read and decoded.
 """
