@@ -568,6 +568,56 @@ def rate_checks(
     return checks
 
 
+# -- a change against the year before: 2024年办理120件，上年100件，同比增长20% ----------------------
+CHANGE_RE = re.compile(r"(增长|增加|上升|提高|提升|下降|减少|降低)了?(?:约|达)?$")
+FALL_WORDS = ("下降", "减少", "降低")
+BASE_RE = re.compile(r"上年|去年|上一年|前一年|同期")
+
+
+def change_checks(text: str, facts: list[Fact]) -> list[Check]:
+    """A stated rise or fall in % against the two counts it compares, where the text marks one of them
+    as the year before's (上年, 去年, 同期): (120 − 100) ÷ 100 = 20%. Without a marked base no check."""
+    checks = []
+    for r, fact in enumerate(facts):
+        if fact.unit != "%" or fact.approx or (r > 0 and facts[r - 1].start == fact.start):
+            continue
+        change = CHANGE_RE.search(_clause_before(text, fact))
+        if not change:
+            continue
+        window = _rate_window(text, facts, r)
+        context = {i: _local_context(text, facts, i).split("|")[0] for i in window}
+        base = next((i for i in reversed(window) if BASE_RE.search(context[i])), None)
+        if base is None or not facts[base].value:
+            continue
+        current = next(
+            (
+                i
+                for i in reversed(window)
+                if i != base and _compatible(facts[i], facts[base]) and not BASE_RE.search(context[i])
+            ),
+            None,
+        )
+        if current is None or facts[current].approx or facts[base].approx:
+            continue
+        now, before = facts[current].value, facts[base].value
+        computed = (now - before) / before * 100
+        if change.group(1) in FALL_WORDS:
+            computed = -computed
+        ok = _agrees(fact, computed, text)
+        places = max(1, -_places(fact.value))
+        shown = computed.quantize(Decimal(1).scaleb(-places))
+        verdict = "一致" if ok else "不一致（已允许四舍五入或截断到所写位数），请核对"
+        arithmetic = (
+            f"（{_figure(facts[current])} − {_figure(facts[base])}）÷ {_figure(facts[base])}"
+            if change.group(1) not in FALL_WORDS
+            else f"（{_figure(facts[base])} − {_figure(facts[current])}）÷ {_figure(facts[base])}"
+        )
+        stated = text[fact.start : fact.end]
+        message = f"{change.group(1)}幅度：{arithmetic} = {plain_number(shown)}%，报告写“{stated}”，{verdict}"
+        checks.append(Check("rate", ok, message, [current, base, r]))
+    return checks
+
+
 # -- the same figure stated twice -------------------------------------------------------------------------
 def _bigrams(label: str) -> set[str]:
     label = re.sub(r"（.*?）$", "", label)
@@ -777,6 +827,7 @@ def run_checks(
         ("分项之和", lambda: _sum_checks(text, facts, found_breakdowns)),
         ("办结与受理", lambda: closed_checks(text, facts)),
         ("比率", lambda: rate_checks(text, facts, found_breakdowns)),
+        ("增减幅度", lambda: change_checks(text, facts)),
         ("重复数字", lambda: repeated_figure_checks(text, facts)),
         ("表格合计", lambda: table_checks(text, facts)),
     ]

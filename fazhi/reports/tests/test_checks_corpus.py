@@ -115,6 +115,18 @@ CORPUS = [
         id="rate-in-one-sentence",
     ),
     pytest.param(
+        "全年办理行政复议案件120件，上年同期100件，同比增长20%。",
+        "全年办理行政复议案件120件，上年同期100件，同比增长25%。",
+        "rate",
+        id="rise-against-the-year-before",
+    ),
+    pytest.param(
+        "全年行政诉讼败诉45件，去年60件，同比下降25%。",
+        "全年行政诉讼败诉45件，去年60件，同比下降33%。",
+        "rate",
+        id="fall-against-the-year-before",
+    ),
+    pytest.param(
         "将80个事项整合为20个套餐，事项缩减率75%。",
         "将80个事项整合为20个套餐，事项缩减率90%。",
         "rate",
@@ -174,6 +186,8 @@ def test_the_planted_error_is_found_and_its_twin_raises_no_alarm(consistent, err
         "全年受理复议案件30件，加上年结转5件，办结33件。",
         # rows of a table are different things, however alike their words
         "乡镇\t调解纠纷（件）\n甲镇\t12\n乙镇\t15\n丙镇\t9\n",
+        # a rise without the year before's count is not guessed
+        "全年办理案件120件，同比增长25%。",
         # a rate whose counts are not stated is not guessed
         "省级赋权129项，市级赋权982项，承接完成率100%。",
         # the same words for every township: different figures, not one figure stated twice
