@@ -539,6 +539,13 @@ def rate_checks(
         share = None if name else SHARE_RE.search(_clause_before(text, fact))
         if not name and not share:
             continue
+        low, _ = _bounds(text, fact)
+        if low > 100 and (share or (name and OUTCOME_RE.search(name) and not REDUCTION_RE.search(name))):
+            # a part of a whole (办结率, 满意率, 占比) cannot be more than all of it
+            what = name or (share.group(1) if share else "占比")
+            message = f"{what}写作“{text[fact.start : fact.end]}”，超过100%，数字有误"
+            checks.append(Check("rate", False, message, [r]))
+            continue
         if name and REDUCTION_RE.search(name):
             pair = _reduction_pair(text, facts, r, name)
             if not pair:

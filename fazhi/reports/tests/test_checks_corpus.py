@@ -127,6 +127,12 @@ CORPUS = [
         id="fall-against-the-year-before",
     ),
     pytest.param(
+        "收到群众来信40件，按期办结40件，按期办结率100%。",
+        "收到群众来信40件，按期办结40件，按期办结率105%。",
+        "rate",
+        id="a-part-above-all",
+    ),
+    pytest.param(
         "将80个事项整合为20个套餐，事项缩减率75%。",
         "将80个事项整合为20个套餐，事项缩减率90%。",
         "rate",
@@ -186,6 +192,8 @@ def test_the_planted_error_is_found_and_its_twin_raises_no_alarm(consistent, err
         "全年受理复议案件30件，加上年结转5件，办结33件。",
         # rows of a table are different things, however alike their words
         "乡镇\t调解纠纷（件）\n甲镇\t12\n乙镇\t15\n丙镇\t9\n",
+        # a rise may be more than 100%
+        "全年受理案件同比增长120%。",
         # a rise without the year before's count is not guessed
         "全年办理案件120件，同比增长25%。",
         # a rate whose counts are not stated is not guessed
