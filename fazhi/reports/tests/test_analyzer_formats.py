@@ -277,3 +277,23 @@ def test_pdf_running_headers_do_not_break_a_sentence_across_pages():
     ]
     text = _pdf_paragraphs(pages)
     assert "发放宣传资料3000余份。" in text and text.count("某县人民政府办公室") == 1
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_a_pdf_table_is_read_as_a_table():
+    from fazhi.reports.libreoffice import convert
+
+    def build(document):
+        document.add_paragraph(TITLE)
+        document.add_paragraph("表1 案件情况（单位：件）")
+        table = _table(
+            document,
+            [["类别", "收案", "结案"], ["复议", "12", "10"], ["诉讼", "5", "4"], ["合计", "17", "15"]],
+        )
+        table.style = "Table Grid"
+        document.add_paragraph("普法形式单一。")
+
+    text = read_bytes(convert(_docx(build), ".docx", "pdf", what="生成测试用 PDF"), "r.pdf")
+    assert "复议\t12\t10" in text
+    sums = [c for c in analyze_text(text, "r.pdf")["checks"] if c["rule"] == "table_sum"]
+    assert [c["ok"] for c in sums] == [True, False]
