@@ -57,48 +57,90 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine = db["ENGINE"].rsplit(".", 1)[-1]
     print(f"法治政府建设管理系统已启动：http://{args.host}:{args.port}/  （数据库：{engine} {db['NAME']}）")
     print("按 Ctrl+C 停止。/ Press Ctrl+C to stop.")
-    worker = _start_worker() if args.with_worker else None
+    worker = None
+    if args.with_worker:
+        _serve_signals()
+        worker = _WorkerBeside()
     try:
         serve(application, host=args.host, port=args.port, threads=8, ident="fazhi")
     finally:
         if worker is not None:
-            _stop_worker(worker)
+            worker.stop()
     return 0
 
 
-def _start_worker():
-    """`fazhi worker` as a child process that ends with the server: stopped when the server stops
-    (Ctrl+C, SIGTERM), and sent SIGTERM by the kernel if the server dies without stopping it (Linux)."""
+class _WorkerBeside:
+    """`fazhi worker` as a child of `fazhi serve --with-worker`: restarted if it dies (after a pause),
+    stopped when the server stops (Ctrl+C, SIGTERM), and sent SIGTERM by the kernel if the server dies
+    without stopping it (Linux)."""
+
+    RESTART_PAUSE = 5.0
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.stopping = False
+        self.process = self._spawn()
+        threading.Thread(target=self._watch, name="worker-watch", daemon=True).start()
+
+    @staticmethod
+    def _spawn():
+        import signal
+        import subprocess
+
+        def die_with_parent() -> None:  # runs in the child before exec
+            try:
+                import ctypes
+
+                ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            except OSError:
+                pass
+
+        process = subprocess.Popen([sys.executable, "-m", "fazhi.cli", "worker"], preexec_fn=die_with_parent)
+        print(f"后台任务进程已启动（进程号 {process.pid}）。/ background worker started", flush=True)
+        return process
+
+    def _watch(self) -> None:
+        while True:
+            code = self.process.wait()
+            if self.stopping:
+                return
+            print(
+                f"后台任务进程意外退出（退出码 {code}），{self.RESTART_PAUSE:.0f} 秒后重新启动。"
+                " / worker exited, restarting",
+                file=sys.stderr,
+                flush=True,
+            )
+            time.sleep(self.RESTART_PAUSE)
+            with self.lock:
+                if self.stopping:
+                    return
+                self.process = self._spawn()
+
+    def stop(self) -> None:
+        import subprocess
+
+        with self.lock:
+            self.stopping = True
+            process = self.process
+        if process.poll() is None:
+            process.terminate()  # the worker finishes the task it is running, then exits
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _serve_signals() -> None:
+    """SIGTERM to the server leaves serve() as Ctrl+C does, so the worker beside it is stopped too."""
     import signal
-    import subprocess
 
-    def die_with_parent() -> None:  # runs in the child before exec
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
-
-    def stop(signum, frame):  # SIGTERM to the server: leave serve() so the worker is stopped too
+    def stop(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    worker = subprocess.Popen([sys.executable, "-m", "fazhi.cli", "worker"], preexec_fn=die_with_parent)
-    print(f"后台任务进程已启动（进程号 {worker.pid}）。/ background worker started")
-    return worker
-
-
-def _stop_worker(worker) -> None:
-    import subprocess
-
-    if worker.poll() is None:
-        worker.terminate()  # the worker finishes the task it is running, then exits
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
 
 
 # -- background work --------------------------------------------------------------------------------
