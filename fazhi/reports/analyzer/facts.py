@@ -320,7 +320,11 @@ def table_blocks(text: str) -> list[list[TableRow]]:
     has_numbers = False
     offset = 0
     for line in text.split("\n"):
-        if "\t" in line:
+        values = [cell.strip() for cell in line.split("\t")] if "\t" in line else []
+        # a row has two cells or more, each short: a paragraph indented with a tab is not one
+        filled = sum(1 for v in values if v)
+        merged = bool(current) and filled == 1 and not values[0]  # the row header merged from above
+        if (filled >= 2 or merged) and max(len(v) for v in values) <= 60:
             cells, position = [], offset
             for cell in line.split("\t"):
                 cells.append((position, position + len(cell)))

@@ -297,3 +297,11 @@ def test_a_pdf_table_is_read_as_a_table():
     assert "复议\t12\t10" in text
     sums = [c for c in analyze_text(text, "r.pdf")["checks"] if c["rule"] == "table_sum"]
     assert [c["ok"] for c in sums] == [True, False]
+
+
+def test_paragraphs_indented_with_tabs_are_not_a_table():
+    text = (
+        f"{TITLE}\n\t一、主要举措和成效\n\t全年共调解矛盾纠纷120件，调解成功118件。\n\t二、存在的不足和原因\n"
+    )
+    facts = analyze_text(text, "t.txt")["facts"]
+    assert [f["indicator"] for f in facts] == ["mediation_cases", "mediation_success"]
