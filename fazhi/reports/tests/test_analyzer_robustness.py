@@ -324,3 +324,50 @@ def test_a_worker_dying_on_a_file_costs_that_file_only(tmp_path, monkeypatch):
     assert [r["file"] for r in results] == [str(p) for p in files]
     assert "进程异常退出" in results[3]["error"] and "3.txt" in results[3]["error"]
     assert [r["facts"][0]["value"] for r in results if "error" not in r] == [10, 11, 12, 14, 15]
+
+
+HTML_PIECES = st.sampled_from(
+    [
+        "<p>全年办理案件12件。</p>", "<h1>某县2024年法治政府建设情况报告</h1>", "<title>某县_报告</title>",
+        "<table><tr><td rowspan='3'>复议</td><td colspan='2'>12</td></tr><tr><td>3</td></tr></table>",
+        "<table>", "</table>", "<tr>", "<td>", "<br>", "<div>", "</div>", "<script>x</script>", "&nbsp;",
+        "<td rowspan='99999'>", "<td colspan='-1'>", "一、主要举措", "合计\t15", "<h2>报告</h2>",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(HTML_PIECES, max_size=25))
+def test_random_html_is_read_or_refused(pieces):
+    from fazhi.reports.analyzer.reading import ReadError, read_bytes
+
+    try:
+        text = read_bytes(("<html><body>" + "".join(pieces) + "</body></html>").encode(), "r.html")
+    except ReadError:
+        return
+    analyze_text(text, "r.html")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    ["全年办理案件12", "件。", "一、主要举措", "— 3 —", "某县人民政府", "", "a\tb"]
+                ),
+                st.floats(0, 600),
+                st.floats(0, 600),
+                st.floats(-10, 900),
+                st.floats(0.5, 30),
+            ),
+            max_size=8,
+        ),
+        max_size=5,
+    )
+)
+def test_any_pdf_lines_make_paragraphs(pages):
+    from fazhi.reports.analyzer.reading import _Line, _pdf_paragraphs
+
+    lines = [[_Line(t or "x", x0, x0 + w, top, size) for t, x0, w, top, size in page] for page in pages]
+    analyze_text(_pdf_paragraphs(lines), "r.pdf")
