@@ -213,15 +213,14 @@ def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]], clause_
     if REQUIREMENT_RE.search(text[max(clause_start, start - 14) : start]):
         return False
     if not num[0].isdigit():
-        bare = num.lstrip("上")
-        if bare in {"零", "〇"} or unit == "分" or after[:1] == "之":
+        if num in {"零", "〇"} or unit == "分" or after[:1] == "之":
             return False  # 零件 (a part), 十分重视 (very), 三分之二 (a fraction)
-        if bare[0] in "百千万亿" and not (
+        # 千家万户, 百名法学家: a bare 百/千 counts nothing unless qualified (百余场, 上百人)
+        qualified = (
             m.group("approx") or m.group("above") or APPROX_BEFORE_RE.search(text, max(0, start - 2), start)
-        ):
-            return (
-                False  # 千家万户, 百名法学家: a bare 百/千 counts nothing unless qualified (百余场, 上百人)
-            )
+        )
+        if num[0] in "百千万亿" and not qualified:
+            return False
         if num == "一":
             # 一次性, 一批, 一件事 are words; 召开专题会议一次。 counts (the count closes its clause)
             closes = not after or after[:1] in CLAUSE_DELIMITERS or after.startswith(("、", "）", ")"))
