@@ -209,16 +209,24 @@ class _Numbering:
         return re.sub(r"%(\d)", level_number, text)
 
 
+def _outline_level(p_pr) -> int | None:
+    outline = p_pr.find(f"{_W}outlineLvl") if p_pr is not None else None
+    value = outline.get(f"{_W}val", "9") if outline is not None else "9"
+    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
+
+
 def _heading_level(paragraph) -> int | None:
+    """1 for 一、, 2 for （一）…: from the paragraph's outline level, else its style's (a style named
+    Heading n / 标题 n, or any style with an outline level, such as a custom 一级标题)."""
+    if level := _outline_level(paragraph._p.pPr):
+        return level
     style = paragraph.style
     while style is not None:
         if m := _HEADING_STYLE.match(style.name or ""):
             return int(m.group(1))
+        if level := _outline_level(style.element.pPr):
+            return level
         style = style.base_style
-    p_pr = paragraph._p.pPr
-    outline = p_pr.find(f"{_W}outlineLvl") if p_pr is not None else None
-    if outline is not None and outline.get(f"{_W}val", "9").isdigit() and int(outline.get(f"{_W}val")) < 9:
-        return int(outline.get(f"{_W}val")) + 1
     return None
 
 

@@ -305,3 +305,24 @@ def test_paragraphs_indented_with_tabs_are_not_a_table():
     )
     facts = analyze_text(text, "t.txt")["facts"]
     assert [f["indicator"] for f in facts] == ["mediation_cases", "mediation_success"]
+
+
+def test_a_custom_heading_style_with_an_outline_level_gives_the_structure():
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    def build(document):
+        style = document.styles.add_style("一级标题", WD_STYLE_TYPE.PARAGRAPH)
+        w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        style.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {w} w:val="0"/>'))
+        document.add_paragraph(TITLE)
+        document.add_paragraph("主要举措和成效", style="一级标题")
+        document.add_paragraph("全年集体学法4次。")
+        document.add_paragraph("存在的不足和原因", style="一级标题")
+        document.add_paragraph("普法形式单一。")
+
+    result = analyze_text(read_bytes(_docx(build), "r.docx"), "r.docx")
+    assert [s["heading"] for s in result["sections"] if s["level"] == 1] == [
+        "一、主要举措和成效",
+        "二、存在的不足和原因",
+    ]
