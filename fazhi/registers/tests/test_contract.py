@@ -412,11 +412,34 @@ def test_a_township_user_cannot_see_change_export_or_import_another_townships_re
     for step in spec.workflow.steps_from(ours.status):
         page = client.get(reverse("registers:transition", args=[spec.key, ours.pk, step.to])).content.decode()
         assert their_person.name not in page and their_key not in page
+    links = [c.field for c in spec.columns if c.field != "unit" and spec.model_field(c.field).is_relation]
+    full = None
+    for name in links:
+        their_link = hekou_maker.value(spec.model, name, county["hekou"], 1, START, spec)
+        if name in spec.form_fields:
+            draft = maker.draft(spec, unit_of(county), **{name: their_link})
+            with pytest.raises(ValidationError) as refused:
+                maker.save(spec, draft)
+            assert "不在您的权限范围内" in refused.value.message_dict[name][0]
+        for source, steps in spec.workflow.steps.items():
+            for step in (s for s in steps if name in s.requires):
+                full = full or _full_item(spec, county, maker)
+                [at] = clones(spec, full, 1, first=100)  # every field filled in, at the step's state
+                spec.model.objects.filter(pk=at.pk).update(status=source)
+                at.refresh_from_db()
+                with pytest.raises(ValidationError) as refused:
+                    maker.step(spec, at, step, START + 8 * GAP, **{name: their_link})  # after the walk
+                errors = refused.value.message_dict
+                assert "不在您的权限范围内" in errors.get(name, [""])[0], (step.label, errors)
+                spec.model.objects.filter(pk=at.pk).delete()
 
     # export: only ours
     exported = load_workbook(io.BytesIO(client.get(reverse("registers:export", args=[spec.key])).content))
     cells = {str(v) for row in exported.active.iter_rows(min_row=2, values_only=True) for v in row if v}
-    assert exported.active.max_row == 2 and spec.title(ours) in cells and spec.title(theirs) not in cells
+    mine = spec.model.objects.filter(unit_id__in=maker.scope_ids).count()
+    assert (
+        exported.active.max_row == 1 + mine and spec.title(ours) in cells and spec.title(theirs) not in cells
+    )
 
     # import into theirs: refused by row, nothing written
     draft = hekou_maker.draft(spec, county["hekou"])
@@ -445,7 +468,8 @@ def test_a_township_user_cannot_see_change_export_or_import_another_townships_re
     exported_path = media / "export.xlsx"
     assert main(["export", spec.key, "--user", changgang_user.username, "--out", str(exported_path)]) == 0
     exported = load_workbook(exported_path).active
-    assert exported.max_row == 2 and spec.title(theirs) not in {str(v) for v in exported[2]}
+    cells = {str(v) for row in exported.iter_rows(min_row=2, values_only=True) for v in row if v}
+    assert exported.max_row == 1 + mine and spec.title(theirs) not in cells
     assert main(["export", spec.key, "--user", changgang_user.username, "--unit", county["hekou"].code]) == 2
 
 
