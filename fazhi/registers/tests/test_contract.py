@@ -181,24 +181,6 @@ def test_a_record_given_in_a_later_state_is_refused_as_the_step_refuses_it(spec,
     assert not spec.model.objects.filter(pk__gt=item.pk).exists()
 
 
-# -- 6. the declaration ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("spec", registers("declaration"))
-def test_every_model_field_is_a_column_or_excluded(spec):
-    assert register_problems(spec) == []
-
-
-def test_the_start_up_check_passes_and_reports_a_misspelt_column():
-    assert check_registers() == []
-    for spec in REGISTRY.values():
-        column = next(c for c in spec.columns if c.field != "unit")
-        typo = dataclasses.replace(column, field=column.field + "x")
-        broken = dataclasses.replace(spec, columns=tuple(typo if c is column else c for c in spec.columns))
-        problems = register_problems(broken)
-        assert f"column {typo.field!r} is not a field of {spec.model.__name__}" in problems, spec.key
-        assert f"field {column.field!r} is in no column and not excluded" in problems, spec.key
-        assert REGISTRY[spec.key] is spec  # the copy was not registered
-
-
 # -- 2. the pages, at a bounded cost --------------------------------------------------------------------
 PAGE_QUERIES = 25  # any register page as a township user (session, user and scope included)
 EXPORT_QUERIES = 10  # the export of 1,000 items
@@ -516,3 +498,21 @@ def test_personal_data_is_masked_in_the_audit_trail_too(spec, name, county, make
     client.force_login(changgang_user)
     page = client.get(reverse("registers:detail", args=[spec.key, item.pk])).content.decode()
     assert first not in page and "13905710000" not in page
+
+
+# -- 6. the declaration ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("spec", registers("declaration"))
+def test_every_model_field_is_a_column_or_excluded(spec):
+    assert register_problems(spec) == []
+
+
+def test_the_start_up_check_passes_and_reports_a_misspelt_column():
+    assert check_registers() == []
+    for spec in REGISTRY.values():
+        column = next(c for c in spec.columns if c.field != "unit")
+        typo = dataclasses.replace(column, field=column.field + "x")
+        broken = dataclasses.replace(spec, columns=tuple(typo if c is column else c for c in spec.columns))
+        problems = register_problems(broken)
+        assert f"column {typo.field!r} is not a field of {spec.model.__name__}" in problems, spec.key
+        assert f"field {column.field!r} is in no column and not excluded" in problems, spec.key
+        assert REGISTRY[spec.key] is spec  # the copy was not registered
