@@ -102,10 +102,14 @@ def analyze_text(text: str, file: str) -> dict:
 
     def fact_dicts() -> list[dict]:
         out = []
+        quotes: dict[tuple[int, int], str] = {}  # figures of one clause share its quote (one string)
         for f in facts:
             d = f.as_dict()
             d["start"], d["end"] = offsets.span(f.start, f.end)
-            d["quote"] = text[slice(*offsets.span(f.quote_start, f.quote_end))].strip()
+            span = (f.quote_start, f.quote_end)
+            if span not in quotes:
+                quotes[span] = text[slice(*offsets.span(*span))].strip()
+            d["quote"] = quotes[span]
             out.append(d)
         return out
 
