@@ -210,6 +210,8 @@ def _is_figure(text: str, m: re.Match[str], junk: list[tuple[int, int]], clause_
         return False  # 3个月内, 每周: a time limit or a rhythm; 为期3个月 is how long the work took
     if unit == "部" and after[:1] in {"门", "署", "分", "位"}:
         return False  # 3部门, 部署, 部分: words, not 3部 (documents)
+    if unit == "位" and after[:1] in {"数", "一"}:
+        return False  # 两位数增长, 三位一体: words, not a count of people
     if REQUIREMENT_RE.search(text[max(clause_start, start - 14) : start]):
         return False
     if not num[0].isdigit():
