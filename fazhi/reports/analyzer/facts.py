@@ -93,7 +93,9 @@ REQUIREMENT_RE = re.compile(
 )
 # A small Chinese numeral followed by these nouns names a programme or a slogan, not a count.
 LABEL_NOUNS = re.compile(
-    r"^(制度|机制|清单|服务|工程|行动|要求|原则|理念|模式|战略|意识|自信|建设|改革|融合|联动|体系|平台|网|窗|站|单)"
+    r"^(制度|机制|清单|服务|工程|行动|要求|原则|理念|模式|战略|意识|自信|建设|改革|融合|联动|体系|平台|网|窗|站|单"
+    # the heads of political slogans written with a small numeral (两个确立, 四个全面, 三个务必, 五个必须)
+    r"|确立|维护|全面|代表|务必|必须|亲自|毫不|不摘|基本点|一体|到位|优先|字方针|步走|统筹|结合)"
 )
 DURATION_BEFORE_RE = re.compile(r"(为期|历时|持续|用时|耗时)$")
 TIME_SPAN_AFTER = re.compile(r"^(工作日|月|小时|年|星期|季度|日|周|学年)")
