@@ -41,6 +41,7 @@ NEW_TOTAL_RE = re.compile(r"^[\s，,；;]*(共|累计|合计|总计|此外|同�
 SUBSET_RE = re.compile(r"^[\u4e00-\u9fa5]{0,10}中[，,]?(?:有|共有)?$")
 RATE_NAME_RE = re.compile(r"([\u4e00-\u9fa5]{1,10}?率)(?:[\u4e00-\u9fa5]{0,4})$")
 REDUCTION_RE = re.compile(r"缩减|减少|下降|压缩|精简|降低")
+CHANGE_WORDS_RE = re.compile(r"同比|环比|较|比上|下降|上升|增长|提高|降低|减少|增加|提升")
 # The outcome a rate counts: its numerator is the figure these words stand next to.
 OUTCOME_RE = re.compile(
     r"成功|化解|办结|结案|审结|完成|通过|合格|败诉|胜诉|纠错|出庭|报备|备案|公示|参考|报考|满意|达标|覆盖|采纳|履行"
@@ -423,7 +424,9 @@ def _rate_name(text: str, fact: Fact) -> str | None:
     while clause_start > 0 and text[clause_start - 1] not in CLAUSE_END and fact.start - clause_start < 40:
         clause_start -= 1
     m = RATE_NAME_RE.search(text[clause_start : fact.start])
-    return m.group(1) if m else None
+    if not m or CHANGE_WORDS_RE.search(text, clause_start + m.end(1), fact.start):
+        return None  # 败诉率同比下降17.65%: the change of a rate, not the rate
+    return m.group(1)
 
 
 def _catalogue_pair(text: str, facts: list[Fact], r: int) -> tuple[int, int] | None:

@@ -192,6 +192,8 @@ def test_the_planted_error_is_found_and_its_twin_raises_no_alarm(consistent, err
         "全年受理复议案件30件，加上年结转5件，办结33件。",
         # rows of a table are different things, however alike their words
         "乡镇\t调解纠纷（件）\n甲镇\t12\n乙镇\t15\n丙镇\t9\n",
+        # the change of a rate is not the rate
+        "全县一审行政诉讼案件已审结16件，败诉0件，一审败诉率同比下降17.65%。",
         # a rise may be more than 100%
         "全年受理案件同比增长120%。",
         # a rise without the year before's count is not guessed
