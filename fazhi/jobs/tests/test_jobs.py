@@ -287,3 +287,10 @@ def test_prune_deletes_old_finished_jobs_their_files_and_queue_rows(
     recent.refresh_from_db()
     assert [str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)] == [recent.task_id]
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [fresh]
+
+
+def test_system_administrators_read_jobs_in_the_admin(admin_client, county, clerk):
+    job = run_here(count_to, actor=clerk, unit=county["changgang"], title="数到一", n=1)
+    assert "数到一" in admin_client.get(reverse("admin:jobs_job_changelist")).content.decode()
+    assert admin_client.get(reverse("admin:jobs_job_change", args=[job.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code == 200
