@@ -238,18 +238,19 @@ def test_dense_figures_cost_linear_time_and_output():
     import time
 
     analyze_text(_dense_report(5), "warm.txt")  # compiled patterns and the catalogue
+    # CPU time of this process: other work on the machine does not count against the bound
     text = _dense_report(100)
-    started = time.perf_counter()
+    started = time.process_time()
     result = analyze_text(text, "dense.txt")
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(result["facts"]) > 3000
     assert len(result["checks"]) < len(result["facts"])  # no check per pair of figures
     assert elapsed < 2.0, f"100 KB of dense figures took {elapsed:.1f} s"  # measured 0.2 s
     # one sentence of 100 KB (no 。 and no line break): every relation still looks at a few figures only
     run_on = text.replace("。", "，").replace("\n", "，")
-    started = time.perf_counter()
+    started = time.process_time()
     analyze_text(run_on, "run-on.txt")
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < 2.0, f"100 KB without a sentence mark took {elapsed:.1f} s"  # measured 0.3 s
 
 
