@@ -391,13 +391,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from fazhi.registers.excel import export_bytes
-    from fazhi.registers.selectors import ListFilters, items_in
+    from fazhi.registers.selectors import ListFilters, items_for_export
 
-    spec, _, scope = _register_scope(args)
-    items = items_in(spec, scope, ListFilters(year=args.year))
+    spec, user, scope = _register_scope(args)
+    items = list(items_for_export(spec, scope, ListFilters(year=args.year)))
     out = Path(args.out or f"{args.register}.xlsx")
-    out.write_bytes(export_bytes(spec, items))
-    print(f"已导出{items.count()}条{spec.item_label}：{out}")
+    out.write_bytes(export_bytes(spec, items, user))  # personal data as this user may see it
+    print(f"已导出{len(items)}条{spec.item_label}：{out}")
     return 0
 
 

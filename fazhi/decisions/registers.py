@@ -215,7 +215,7 @@ NORMATIVE_DOCUMENTS = register(
             Column("provisional"),
             Column("valid_until", listed=True, planned=True),
             Column("filing_due_on", importable=False, planned=True),
-            Column("cleanup_on", importable=False),
+            Column("cleanup_on"),
             Column("cleanup_result", importable=False),
             RESPONSIBLE,
             STATUS,

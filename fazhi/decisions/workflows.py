@@ -144,15 +144,13 @@ def _publish_document(document, on: date) -> None:
         document.valid_until = add_months(on, 12 * years)
 
 
-CLEANUP_FIELDS = ("cleanup_result", "cleanup_on")
+def _cleanup_step(to: str, label: str, result: CleanupResult) -> Step:
+    """清理 on its date, recording the outcome (保留/修改/废止)."""
 
-
-def _cleanup(result: CleanupResult):
     def effect(document, on: date) -> None:
         document.cleanup_result = result
-        document.cleanup_on = on
 
-    return effect
+    return Step(to, label, date_field="cleanup_on", effect=effect, sets=("cleanup_result",))
 
 
 NORMATIVE_WORKFLOW = Workflow(
@@ -185,9 +183,9 @@ NORMATIVE_WORKFLOW = Workflow(
         ),
         "published": (Step("filed", "报送备案", date_field="filed_on", requires=("filed_to",)),),
         "filed": (
-            Step("filed", "清理：保留", effect=_cleanup(CleanupResult.KEEP), sets=CLEANUP_FIELDS),
-            Step("amended", "清理：修改", effect=_cleanup(CleanupResult.AMEND), sets=CLEANUP_FIELDS),
-            Step("repealed", "清理：废止", effect=_cleanup(CleanupResult.REPEAL), sets=CLEANUP_FIELDS),
+            _cleanup_step("filed", "清理：保留", CleanupResult.KEEP),
+            _cleanup_step("amended", "清理：修改", CleanupResult.AMEND),
+            _cleanup_step("repealed", "清理：废止", CleanupResult.REPEAL),
             Step("expired", "有效期届满失效"),
         ),
     },

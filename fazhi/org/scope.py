@@ -33,6 +33,8 @@ class Scope:
         """The current unit and its subordinates: what lists and figures cover."""
         if self.unit is None:
             return []
+        if self.unit.pk == self.user.unit_id:  # the user's own unit: what it may see, already read
+            return self.visible_ids
         visible = set(self.visible_ids)
         return [pk for pk in subtree_ids(self.unit) if pk in visible]
 

@@ -183,29 +183,39 @@ def _apply_step(spec: Register, item: Any, step: Step, on: date) -> None:
 
 
 def _replay_path(spec: Register, item: Any, target: str) -> tuple[Step, ...]:
-    """The steps from the initial state to ``target`` that the item's own dates and fields allow,
-    using every step date it has; a ValidationError on ``status`` says what is missing."""
+    """The steps from the initial state to ``target`` that the item's own fields allow: the shortest
+    that uses every step date it has and every field only a dateless step fills (暂缓或退回理由);
+    a ValidationError on ``status`` says what is missing or what does not belong."""
     workflow = spec.workflow
-    dated = {s.date_field for steps in workflow.steps.values() for s in steps if s.date_field}
-    filled = {f for f in dated if getattr(item, f) is not None}
+    steps = [s for steps in workflow.steps.values() for s in steps]
+    dated = {s.date_field for s in steps if s.date_field}
+    only_dateless = {f for s in steps if not s.date_field for f in s.requires} - {
+        f for s in steps if s.date_field for f in s.requires
+    }
+    filled_dates = {f for f in dated if getattr(item, f) is not None}
+    filled_other = {f for f in only_dateless if getattr(item, f) not in (None, "")}
     paths = workflow.paths_to(target)
     if not paths:
         raise ValidationError({"status": f"{spec.item_label}不能处于“{workflow.label(target)}”状态。"})
     feasible = [p for p in paths if not any(_missing(spec, item, s) for s in p)]
-    for path in feasible:
-        if filled <= {s.date_field for s in path if s.date_field}:
-            return path
+
+    def uses(path: tuple[Step, ...]) -> set[str]:
+        return {f for s in path for f in s.fields}
+
+    for wanted in (filled_dates | filled_other, filled_dates):
+        for path in feasible:
+            if wanted <= uses(path):
+                return path
     if feasible:
-        used = {s.date_field for s in feasible[0] if s.date_field}
-        extra = "、".join(_label(spec, f) for f in sorted(filled - used))
+        extra = "、".join(_label(spec, f) for f in sorted(filled_dates - uses(feasible[0])))
         raise ValidationError(
             {"status": f"状态为“{workflow.label(target)}”的{spec.item_label}不应有{extra}（该步骤未办理）。"}
         )
     shortest = paths[0]
     missing = list(dict.fromkeys(m for s in shortest for m in _missing(spec, item, s)))
-    steps = "→".join(f"“{s.label}”" for s in shortest)
+    names = "→".join(f"“{s.label}”" for s in shortest)
     raise ValidationError(
-        {"status": f"状态为“{workflow.label(target)}”须依次办理{steps}，请填写：{'、'.join(missing)}。"}
+        {"status": f"状态为“{workflow.label(target)}”须依次办理{names}，请填写：{'、'.join(missing)}。"}
     )
 
 

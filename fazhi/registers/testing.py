@@ -99,7 +99,13 @@ def _county_operator(unit: Unit) -> User:
 def main_path(workflow: Workflow) -> tuple[Step, ...]:
     """The longest way from the initial state to a closed one without visiting a state twice: the
     walk that sets the most fields, and one an import can replay."""
-    paths = [p for state in workflow.states if state in workflow.closed for p in workflow.paths_to(state)]
+    paths = [
+        p
+        for state in workflow.states
+        if state in workflow.closed
+        for p in workflow.paths_to(state)
+        if len({s.to for s in p} | {workflow.initial}) == len(p) + 1  # no state entered twice
+    ]
     return max(paths, key=len, default=())  # the first of the longest, in the order states are declared
 
 

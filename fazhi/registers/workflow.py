@@ -65,19 +65,21 @@ class Workflow:
         return frozenset(f for steps in self.steps.values() for step in steps for f in step.fields)
 
     def paths_to(self, target: str) -> list[tuple[Step, ...]]:
-        """Every way from the initial state to ``target`` without visiting a state twice, shortest first
-        (an import replays one of them; the graphs are small, so all are listed)."""
+        """Every way from the initial state to ``target`` that enters no state more than twice (a review
+        returned for materials is accepted a second time), shortest first; an import replays one."""
         found: list[tuple[Step, ...]] = []
+        limit = 2 * len(self.states)
 
-        def walk(state: str, path: tuple[Step, ...], seen: frozenset[str]) -> None:
+        def walk(state: str, path: tuple[Step, ...], visits: dict[str, int]) -> None:
             if state == target:
                 found.append(path)
+            if len(path) >= limit:
                 return
             for step in self.steps_from(state):
-                if step.to not in seen:
-                    walk(step.to, (*path, step), seen | {step.to})
+                if visits.get(step.to, 0) < 2:
+                    walk(step.to, (*path, step), {**visits, step.to: visits.get(step.to, 0) + 1})
 
-        walk(self.initial, (), frozenset({self.initial}))
+        walk(self.initial, (), {self.initial: 1})
         return sorted(found, key=len)
 
     def problems(self) -> list[str]:

@@ -67,7 +67,7 @@ def save_text(
     (the other parts are saved). Every saved change is audited."""
     _check(report, actor, scope_ids)
     result = SaveResult()
-    for part in report.parts.select_for_update().select_related("updated_by"):
+    for part in report.parts.select_for_update(of=("self",)).select_related("updated_by"):
         result.revisions[part.part] = part.revision
         if part.part not in texts:
             continue

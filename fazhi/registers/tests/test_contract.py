@@ -41,32 +41,10 @@ pytestmark = pytest.mark.django_db
 # Framework bugs the contract tests found: (test, register key) → what goes wrong. The case runs and
 # must fail (strict xfail) until the bug is fixed; then its mark is removed here.
 KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("replay", "delegated-powers"): (
-        "registers/services.py _replay_path picks the path by the steps' date fields only: a record "
-        "given as 已承接 with its 暂缓或退回理由 (filled only by the dateless step 暂缓或退回) is "
-        "replayed pending→taken, so its timeline lacks the 暂缓或退回 step"
-    ),
-    ("round trip", "legality-reviews"): (
-        "registers/workflow.py Workflow.paths_to never visits a state twice, so services._replay_path "
-        "cannot replay 受理 → 退回补充材料 → 材料补齐 → 出具审查意见: a review that was returned and resumed "
-        "before its opinion is refused on import (不应有补齐材料日期、退回补充材料日期), and its "
-        "exported row "
-        "cannot be imported again"
-    ),
-    ("replay", "normative-documents"): (
-        "decisions/workflows.py: the 清理 steps (保留/修改/废止) have no date_field and set cleanup_on from "
-        "the step's date in their effect, while cleanup_on is not importable: a document imported as "
-        "已修改 gets cleanup_on = its 报送备案日期 (the replay's last date), not the day it was cleaned up"
-    ),
     ("detail history", "legality-reviews"): (
         "core/audit.py audit_trail: record.diff_against(previous) reads the many-to-many history "
         "(参与审查的法律顾问) of both versions, two queries per version: a review's detail page costs two "
         "more queries for each edit or step"
-    ),
-    ("export 1000", "legality-reviews"): (
-        "11 queries: org/scope.py Scope.visible_ids and Scope.unit_ids each walk the unit tree one query "
-        "per level (4 for a township) and the unit is read twice, beside the session, the user, the rows, "
-        "the advisers and the review points"
     ),
 }
 
