@@ -36,14 +36,15 @@ def column_number(letters: bytes) -> int:
     return n
 
 
-def check(data: bytes, name: str, *, max_rows: int, max_columns: int = MAX_COLUMNS) -> None:
-    """Raise UnsafeWorkbook unless ``data`` is a workbook of sane size: parts within their sizes and
-    ratios, every worksheet at most ``max_rows`` rows (besides its header) and ``max_columns`` columns."""
+def check_package(data: bytes, name: str, invalid: str = "不是有效的 Excel（.xlsx）文件") -> zipfile.ZipFile:
+    """Raise UnsafeWorkbook unless ``data`` is a zip package (.xlsx, .docx) whose parts are of sane size
+    and compression ratio, read from the zip's directory only; returns the opened archive. ``invalid``
+    says what a file that is no zip at all is."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise UnsafeWorkbook(f"{name}：不是有效的 Excel（.xlsx）文件") from None
+        raise UnsafeWorkbook(f"{name}：{invalid}") from None
     if len(members) > MAX_MEMBERS:
         raise UnsafeWorkbook(f"{name}：文件结构异常（包含{len(members)}个部件），已拒绝")
     if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
@@ -57,7 +58,14 @@ def check(data: bytes, name: str, *, max_rows: int, max_columns: int = MAX_COLUM
             raise UnsafeWorkbook(
                 f"{name}：文字内容过多（超过 {MAX_SHARED_STRINGS // 1024 // 1024} MB），已拒绝"
             )
-    for member in members:
+    return archive
+
+
+def check(data: bytes, name: str, *, max_rows: int, max_columns: int = MAX_COLUMNS) -> None:
+    """Raise UnsafeWorkbook unless ``data`` is a workbook of sane size: parts within their sizes and
+    ratios, every worksheet at most ``max_rows`` rows (besides its header) and ``max_columns`` columns."""
+    archive = check_package(data, name)
+    for member in archive.infolist():
         if SHEET_PART.match(member.filename):
             _check_sheet(archive, member, name, max_rows, max_columns)
 

@@ -141,3 +141,23 @@ def test_parallel_imports_of_one_file_write_each_row_once(county):
     assert LegalityReview.objects.count() == 300
     assert outcomes.count("imported 300") == 1, outcomes
     assert all("已有" in o or "其他用户" in o for o in outcomes if not o.startswith("imported")), outcomes
+
+
+def test_a_docx_expanding_to_a_quarter_gigabyte_is_refused_before_it_is_parsed():
+    """A report upload to the analyzer gets the same zip checks (issue 14 §1)."""
+    from fazhi.reports.analyzer.reading import ReadError, read_bytes
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            for _ in range(250):
+                part.write(b" " * 1_000_000)
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(ReadError, match="^报告.docx：") as refused:
+        read_bytes(out.getvalue(), "报告.docx")
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 2 and peak < 200 * 1024 * 1024, (elapsed, peak)
+    assert "解压后超过" in str(refused.value) or "压缩比异常" in str(refused.value)

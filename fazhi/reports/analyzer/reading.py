@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fazhi.core.xlsx_guard import UnsafeWorkbook, check_package
+
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = {".txt", ".docx", ".doc", ".wps", ".pdf", ".html", ".htm"}
 
@@ -605,6 +607,11 @@ def read_bytes(data: bytes, name: str) -> str:
         raise ReadError(f"{name}：文件是空的")
     if suffix in {".docx", ".doc", ".wps"} and _encrypted_office(data):
         raise ReadError(f"{name}：文件已加密（设有打开密码），请解除加密后再上传")
+    if suffix == ".docx":  # sizes and ratios of its parts, before python-docx expands them
+        try:
+            check_package(data, name, "文件已损坏或格式不符（BadZipFile）")
+        except UnsafeWorkbook as exc:
+            raise ReadError(str(exc)) from None
     try:
         if suffix == ".txt":
             return decode_text(data, name)
