@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -37,6 +38,9 @@ from .present import display
 from .spec import Child, Column, Register, register_for
 
 MAX_IMPORT_ROWS = 100_000
+# An import stops here, whatever it is doing: rows are checked at thousands a second, so only a hostile
+# or broken file gets near it. Its memory is bounded by xlsx_guard's limits on what is parsed.
+IMPORT_TIME_LIMIT_SECONDS = 600
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 EXPORT_ONLY = ("期限事项", "期满日", "期限状态")  # computed columns of an export, ignored on import
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
@@ -443,7 +447,12 @@ def import_workbook(
     in_file: dict[tuple, int] = {}
     by_key: dict[str, Any] = {}
     note = f"从{name}导入"
+    deadline = time.monotonic() + IMPORT_TIME_LIMIT_SECONDS
     for n, (number, cells) in enumerate(rows):
+        if time.monotonic() > deadline:
+            raise ImportFailed(
+                [f"{name}：核对超过{IMPORT_TIME_LIMIT_SECONDS // 60}分钟仍未完成，已停止，未导入任何一行"]
+            )
         values, m2m, row_errors = {}, {}, []
         for head, column in columns.items():
             try:

@@ -161,3 +161,20 @@ def test_a_docx_expanding_to_a_quarter_gigabyte_is_refused_before_it_is_parsed()
     tracemalloc.stop()
     assert elapsed < 2 and peak < 200 * 1024 * 1024, (elapsed, peak)
     assert "解压后超过" in str(refused.value) or "压缩比异常" in str(refused.value)
+
+
+def test_an_import_that_runs_too_long_stops_and_writes_nothing(county, monkeypatch):
+    from fazhi.registers import excel
+
+    monkeypatch.setattr(excel, "IMPORT_TIME_LIMIT_SECONDS", -1)
+    user = UserFactory(unit=county["changgang"], role=UserRole.OPERATOR)
+    book = Workbook()
+    book.active.append(["所属单位", "审查编号", "送审事项", "事项类型", "送审单位", "送审日期"])
+    book.active.append(["长冈乡", "审1", "送审稿", "其他", "乡政府办", date(2024, 9, 2)])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ImportFailed, match="已停止，未导入任何一行"):
+        import_workbook(
+            LEGALITY_REVIEWS, out.getvalue(), "a.xlsx", actor=user, scope_ids=subtree_ids(county["changgang"])
+        )
+    assert LegalityReview.objects.count() == 0
