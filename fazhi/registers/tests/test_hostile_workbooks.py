@@ -148,13 +148,15 @@ def test_a_docx_expanding_to_a_quarter_gigabyte_is_refused_before_it_is_parsed()
     from fazhi.reports.analyzer.reading import ReadError, read_bytes
 
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("word/document.xml", "w", force_zip64=True) as part:
-            for _ in range(250):
-                part.write(b" " * 1_000_000)
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/document.xml", "w", force_zip64=True) as part,
+    ):
+        for _ in range(250):
+            part.write(b" " * 1_000_000)
     tracemalloc.start()
     started = time.perf_counter()
-    with pytest.raises(ReadError, match="^报告.docx：") as refused:
+    with pytest.raises(ReadError, match=r"^报告\.docx：") as refused:
         read_bytes(out.getvalue(), "报告.docx")
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
