@@ -211,6 +211,10 @@ def transition_form_class(spec: Register, step: Step) -> type[forms.Form]:
         field = _link_field(spec.model_field(name))
         field.required = True
         fields[name] = field
+    for name in step.optional:
+        field = _link_field(spec.model_field(name))
+        field.required = False
+        fields[name] = field
     fields["note"] = forms.CharField(label="说明", required=False, max_length=300)
     fields["expected_status"] = forms.CharField(widget=forms.HiddenInput, required=False)
     base = type("TransitionForm", (forms.Form,), fields)

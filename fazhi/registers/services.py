@@ -503,6 +503,8 @@ def item_transition(
         )
     if on > deadlines.today():
         raise ValidationError({"on": f"办理日期（{cn_date(on)}）不能晚于今天。"})
+    if step.actor_rule:
+        step.actor_rule(current, actor)
     before = _snapshot(current)
     for name, value in (values or {}).items():
         if name not in step.fields:

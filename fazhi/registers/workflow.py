@@ -20,7 +20,10 @@ class Step:
     ``date_field`` is the item's field that records the step's date (asked for on the step's form);
     ``requires`` are further fields the step's form asks for and that must be filled;
     ``effect(item, on)`` applies the register's own rules of the step (it may raise ValidationError);
-    ``sets`` names the fields the effect fills in, which no edit form may change.
+    ``sets`` names the fields the effect fills in, which no edit form may change;
+    ``optional`` are fields the step's form offers without requiring them (the effect may);
+    ``actor_rule(item, actor)`` refuses a writer who may not take the step (审核 by another than the
+    drafter), raising ValidationError.
     """
 
     to: str
@@ -29,11 +32,13 @@ class Step:
     requires: tuple[str, ...] = ()
     effect: Callable[[Any, date], None] | None = None
     sets: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    actor_rule: Callable[[Any, Any], None] | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
         """Every field this step fills in."""
-        return ((self.date_field,) if self.date_field else ()) + self.requires + self.sets
+        return ((self.date_field,) if self.date_field else ()) + self.requires + self.optional + self.sets
 
 
 @dataclass(frozen=True)

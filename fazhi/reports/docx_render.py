@@ -141,8 +141,8 @@ def render_docx(report: AnnualReport) -> bytes:
     document.add_paragraph("", style="公文正文")
     for part in report.parts.order_by("order"):
         text = "\n".join(t for t in (part.figures.strip(), part.text.strip()) if t)
-        if not text and part.part == "other":
-            continue  # 其他需要报告的情况 is written only when there is something to report
+        if not text:
+            continue  # a part with nothing in it is never printed as a bare heading
         document.add_paragraph(part.heading, style="一级标题")
         for line in text.splitlines():
             if line.strip():

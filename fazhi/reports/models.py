@@ -81,6 +81,9 @@ class AnnualReport(RegisterItem):
     submitted_on = models.DateField("报送日期", null=True, blank=True)
     published_on = models.DateField("公开日期", null=True, blank=True)
     public_url = models.URLField("公开网址", blank=True)
+    differences_explained = models.TextField(
+        "与台账差异说明", blank=True, help_text="报告中的数字与台账不一致时，逐项说明原因"
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -2,23 +2,86 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from fazhi.core.formats import plain_number
 from fazhi.org.models import UnitLevel
 from fazhi.registers.deadlines import Deadline
+from fazhi.registers.models import StatusChange
 from fazhi.registers.spec import Column, Register, register
 from fazhi.registers.workflow import Step, Workflow
 from fazhi.rules.services import annual_due_date, effective_rule
 
+from .analyzer.structure import OPTIONAL_PARTS
 from .models import AnnualReport, ReportStatus
+
+
+def _ready_for_review(report: AnnualReport, on) -> None:
+    """A report goes to 审核 only with every required part written (《督察工作规定》第二十五条) and its
+    figures agreeing with the registers, or each difference explained."""
+    from fazhi.rules.catalogue import national_rule
+
+    from .analyzer.analyze import analyze_bytes
+    from .crosscheck import against_registers
+    from .docx_render import render_docx
+
+    empty = [
+        p.heading
+        for p in report.parts.order_by("order")
+        if p.part not in OPTIONAL_PARTS and not (p.text.strip() or p.figures.strip())
+    ]
+    if empty:
+        source = national_rule("annual_report.part.measures").source
+        raise ValidationError(f"以下部分还没有内容，不能提交审核（{source}）：{'、'.join(empty)}。")
+    result = analyze_bytes(render_docx(report), f"{report.title}.docx")
+    wrong = [
+        d
+        for d in against_registers(result, report.unit, report.year)
+        if not d.ok and d.registered is not None
+    ]
+    if wrong and not report.differences_explained.strip():
+        listed = "；".join(
+            f"{d.name}：报告{plain_number(d.stated)}，台账{plain_number(d.registered)}" for d in wrong
+        )
+        message = f"报告中的数字与台账不一致（{listed}），请修改正文或在“与台账差异说明”中逐项说明。"
+        raise ValidationError({"differences_explained": message})
+
+
+def _reviewed_by_another(report: AnnualReport, actor) -> None:
+    """审核 is done by someone other than the one who submitted the report for it."""
+    submitted = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(report), object_id=report.pk, to_status="reviewing"
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if submitted is not None and submitted.by_id == actor.pk:
+        raise ValidationError("报告须由起草人以外的人员审核：您提交了审核，不能再由您审核通过。")
+
+
+def _record_review(report: AnnualReport, on) -> None:
+    report.reviewed_on = on
+
 
 WORKFLOW = Workflow(
     states=dict(ReportStatus.choices),
     initial="drafting",
     steps={
-        "drafting": (Step("reviewing", "提交审核"),),
+        "drafting": (
+            Step("reviewing", "提交审核", effect=_ready_for_review, optional=("differences_explained",)),
+        ),
         "reviewing": (
-            Step("submitted", "审核通过并报送", date_field="submitted_on"),
+            Step(
+                "submitted",
+                "审核通过并报送",
+                date_field="submitted_on",
+                effect=_record_review,
+                sets=("reviewed_on",),
+                actor_rule=_reviewed_by_another,
+            ),
             Step("drafting", "退回修改"),
         ),
         "submitted": (Step("published", "向社会公开", date_field="published_on", requires=("public_url",)),),
@@ -73,6 +136,7 @@ ANNUAL_REPORTS = register(
             Column("submitted_on", listed=True),
             Column("published_on", listed=True),
             Column("public_url"),
+            Column("differences_explained"),
             Column("responsible", search=True),
             Column("status", header="状态"),
             Column("note"),

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
@@ -177,8 +178,22 @@ def test_due_dates_workflow_and_publication(report, registers, clerk):
     scope = subtree_ids(registers["changgang"])
     # a township government reports by 3月1日 of the next year (annual_report.government_submit)
     assert (report.due_label, report.due_date) == ("报送年度报告", date(2025, 2, 28))
+    with pytest.raises(ValidationError, match=r"还没有内容，不能提交审核.*三、党政主要负责人") as refused:
+        item_transition(
+            ANNUAL_REPORTS, report, "reviewing", actor=clerk, scope_ids=scope, on=date(2025, 2, 10)
+        )
+    assert "第二十五条" in str(refused.value)
+    texts = {"first_responsible": ("三、第一责任人职责", "主要负责人专题研究法治政府建设2次。"),
+             "next_year": ("四、2025年主要安排", "（一）深化依法决策。")}  # fmt: skip
+    annual.save_text(report, texts, actor=clerk, scope_ids=scope)
     item_transition(ANNUAL_REPORTS, report, "reviewing", actor=clerk, scope_ids=scope, on=date(2025, 2, 10))
-    item_transition(ANNUAL_REPORTS, report, "submitted", actor=clerk, scope_ids=scope, on=date(2025, 2, 20))
+    with pytest.raises(ValidationError, match="须由起草人以外的人员审核"):
+        item_transition(
+            ANNUAL_REPORTS, report, "submitted", actor=clerk, scope_ids=scope, on=date(2025, 2, 20)
+        )
+    head = UserFactory(unit=registers["changgang"], role=UserRole.UNIT_ADMIN)
+    item_transition(ANNUAL_REPORTS, report, "submitted", actor=head, scope_ids=scope, on=date(2025, 2, 20))
+    assert report.reviewed_on == date(2025, 2, 20)
     assert (report.due_label, report.due_date) == ("向社会公开", date(2025, 3, 31))
     with pytest.raises(Exception, match="公开网址"):
         item_transition(
@@ -196,6 +211,30 @@ def test_due_dates_workflow_and_publication(report, registers, clerk):
     assert report.status == "published" and report.due_date is None
     with pytest.raises(Exception, match="已报送"):
         annual.save_text(report, {"other": ("五、其他", "x")}, actor=clerk, scope_ids=scope)
+
+
+def test_a_figure_that_differs_from_the_registers_must_be_explained_before_review(report, registers, clerk):
+    scope = subtree_ids(registers["changgang"])
+    texts = {"first_responsible": ("三、第一责任人职责", "全年完成合法性审查9件。"),
+             "next_year": ("四、2025年主要安排", "（一）深化依法决策。")}  # fmt: skip
+    annual.save_text(report, texts, actor=clerk, scope_ids=scope)
+    with pytest.raises(ValidationError, match="合法性审查件数：报告9，台账3"):
+        item_transition(
+            ANNUAL_REPORTS, report, "reviewing", actor=clerk, scope_ids=scope, on=date(2025, 2, 10)
+        )
+    explained = "含县司法局代为审查的6件，台账登记在县司法局。"
+    item_transition(ANNUAL_REPORTS, report, "reviewing", actor=clerk, scope_ids=scope, on=date(2025, 2, 10),
+                    values={"differences_explained": explained})  # fmt: skip
+    assert report.status == "reviewing" and report.differences_explained == explained
+
+
+def test_the_docx_never_prints_an_empty_part_as_a_bare_heading(report):
+    from docx import Document
+
+    document = Document(io.BytesIO(render_docx(report)))
+    headings = [p.text for p in document.paragraphs if p.style.name == "一级标题"]
+    assert not any(h.startswith(("三、", "四、", "五、")) for h in headings)  # nothing written in them yet
+    assert headings and headings[0].startswith("一、")
 
 
 def test_check_against_the_registers(report, registers, clerk):
