@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from fazhi.org.fields import IdNumberField, PersonalDataField, PhoneField
@@ -46,11 +47,14 @@ class Recipe:
     must leave the fields of workflow steps empty); ``link(maker, unit, before)`` makes a record of
     this register that another register may link to, finished before ``before``; ``spoil`` maps a
     state to a function ``(maker, item, on) -> None`` that breaks the legal precondition of the step
-    leading there (for the test that an import in that state is refused as the step refuses it)."""
+    leading there (for the test that an import in that state is refused as the step refuses it);
+    ``prepare(maker, item, step)`` does what a clerk does on other pages before taking ``step`` (the
+    annual report's text is written on its own editor)."""
 
     factory: type[factory.django.DjangoModelFactory] | None = None
     link: Callable[[Maker, Unit, date], Any] | None = None
     spoil: dict[str, Callable[[Maker, Unit, date], dict[str, Any]]] = field(default_factory=dict)
+    prepare: Callable[[Maker, Any, Step], None] | None = None
 
 
 RECIPES: dict[str, Recipe] = {}
@@ -304,10 +308,27 @@ class Maker:
                 values[name] = self.value(spec.model, name, item.unit, item.pk, on, spec)
         return values
 
+    def colleague(self) -> User:
+        """A second user of the same unit, for a step its rules keep from the first (审核 by another)."""
+        if not hasattr(self, "_colleague"):
+            self._colleague = User.objects.create(
+                username=f"colleague{next(_ITEMS)}", unit=self.actor.unit, role=self.actor.role
+            )
+        return self._colleague
+
     def step(self, spec: Register, item: Any, step: Step, on: date, **values: Any) -> Any:
         values = {**self.step_values(spec, item, step, on), **values}
+        recipe_ = RECIPES.get(spec.key)
+        if recipe_ is not None and recipe_.prepare is not None:
+            recipe_.prepare(self, item, step)
+        actor = self.actor
+        if step.actor_rule is not None:
+            try:
+                step.actor_rule(item, actor)
+            except ValidationError:
+                actor = self.colleague()
         return services.item_transition(
-            spec, item, step.to, actor=self.actor, scope_ids=self.scope_ids, on=on, values=values
+            spec, item, step.to, actor=actor, scope_ids=self.scope_ids, on=on, values=values
         )
 
     def walk(self, spec: Register, item: Any, path: tuple[Step, ...], *, start: date = START,

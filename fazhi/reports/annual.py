@@ -13,7 +13,7 @@ from django.db.models import Max
 from fazhi.core.audit import stamp_actor
 from fazhi.org.models import User
 
-from .models import AnnualReport, ReportVersion
+from .models import AnnualReport, ReportPart, ReportVersion
 
 MAX_PART_CHARS = 50_000
 
@@ -82,6 +82,8 @@ def save_text(
             continue
         if not heading:
             raise ValidationError(f"“{part.heading}”的标题不能为空。")
+        if len(heading) > (limit := ReportPart._meta.get_field("heading").max_length):
+            raise ValidationError(f"“{part.heading}”的标题超过{limit}字。")
         if len(text) > MAX_PART_CHARS:
             raise ValidationError(f"“{part.heading}”超过{MAX_PART_CHARS}字。")
         part.heading, part.text = heading, text

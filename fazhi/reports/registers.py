@@ -24,13 +24,20 @@ def _ready_for_review(report: AnnualReport, on) -> None:
     from fazhi.rules.catalogue import national_rule
 
     from .analyzer.analyze import analyze_bytes
+    from .builder import HEADINGS
     from .crosscheck import against_registers
     from .docx_render import render_docx
 
+    if report.pk is None:  # a report written outside Fazhi, registered by import: its text is not here
+        return
+    written = {p.part: p for p in report.parts.order_by("order")}
     empty = [
-        p.heading
-        for p in report.parts.order_by("order")
-        if p.part not in OPTIONAL_PARTS and not (p.text.strip() or p.figures.strip())
+        written[part].heading
+        if part in written
+        else HEADINGS[part].format(year=report.year, next=report.year + 1)
+        for part in HEADINGS
+        if part not in OPTIONAL_PARTS
+        and not (part in written and (written[part].text.strip() or written[part].figures.strip()))
     ]
     if empty:
         source = national_rule("annual_report.part.measures").source
