@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -50,7 +52,8 @@ def _ready_for_review(report: AnnualReport, on) -> None:
     ]
     if wrong and not report.differences_explained.strip():
         listed = "；".join(
-            f"{d.name}：报告{plain_number(d.stated)}，台账{plain_number(d.registered or 0)}" for d in wrong
+            f"{d.name}：报告{plain_number(d.stated)}，台账{plain_number(d.registered or Decimal(0))}"
+            for d in wrong
         )  # wrong ones all have a registered figure
         message = f"报告中的数字与台账不一致（{listed}），请修改正文或在“与台账差异说明”中逐项说明。"
         raise ValidationError({"differences_explained": message})
