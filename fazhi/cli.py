@@ -406,7 +406,6 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from fazhi.core.formats import plain_number
     from fazhi.indicators.catalogue import indicators
     from fazhi.indicators.engine import compute
-    from fazhi.org.models import Unit
 
     if args.rebuild:  # a system job, run here with a progress bar or (--background) by the worker
         from fazhi.indicators.tasks import rebuild_figures
@@ -422,11 +421,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         print(f"{job.message}（{time.perf_counter() - started:.1f} 秒）")
         if not args.unit:
             return 0
-    if not args.unit or not args.year:
-        raise BadInput("请给出 --unit 和 --year（或只用 --rebuild）/ --unit and --year are required")
-    unit = Unit.objects.filter(code=args.unit).first()
-    if unit is None:
-        raise BadInput(f"单位代码“{args.unit}”不存在 / unknown unit code")
+    if not args.year:
+        raise BadInput("请给出 --year（或只用 --rebuild）/ --year is required")
+    unit = _unit(args.unit)
     figures = compute(unit, args.year, units=[unit.pk])[unit.pk]
     if args.json:
         print(json.dumps({k: v.as_dict() for k, v in figures.items()}, ensure_ascii=False, indent=1))
@@ -441,17 +438,30 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unit(code: str | None):
+    """The unit of ``--unit CODE``; without it, the top of the unit tree (when there is one top)."""
+    from fazhi.org.models import Unit
+
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise BadInput(f"单位代码“{code}”不存在 / unknown unit code")
+        return unit
+    tops = list(Unit.objects.filter(parent__isnull=True).order_by("code")[:2])
+    if len(tops) != 1:
+        raise BadInput("数据库中有多个顶层单位，请用 --unit 指定单位代码 / several top units: give --unit")
+    return tops[0]
+
+
 # -- annual report ----------------------------------------------------------------------------------
 def cmd_report(args: argparse.Namespace) -> int:
-    from fazhi.org.models import Unit, User
+    from fazhi.org.models import User
     from fazhi.org.selectors import subtree_ids, visible_unit_ids
     from fazhi.reports.builder import draft_report
     from fazhi.reports.docx_render import render_docx
 
-    unit = Unit.objects.filter(code=args.unit).first()
+    unit = _unit(args.unit)
     user = User.objects.filter(username=args.user, is_active=True).first()
-    if unit is None:
-        raise BadInput(f"单位代码“{args.unit}”不存在 / unknown unit code")
     if user is None or unit.pk not in set(visible_unit_ids(user)):
         raise BadInput(f"用户“{args.user}”不存在或无权访问单位{args.unit} / user cannot see this unit")
     out = Path(args.out)
@@ -622,7 +632,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
 
     p = sub.add_parser("indicators", help="计算某单位某年度的指标 / indicators of a unit and year")
-    p.add_argument("--unit", help="单位代码（含下级单位）")
+    p.add_argument("--unit", help="单位代码（含下级单位；默认顶层单位）")
     p.add_argument("--year", type=int)
     p.add_argument("--json", action="store_true", help="输出 {指标: {value, numerator, denominator, unit}}")
     p.add_argument(
@@ -638,7 +648,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("report", help="由台账生成年度报告并输出公文格式 DOCX / build the annual report")
-    p.add_argument("--unit", required=True, help="单位代码")
+    p.add_argument("--unit", help="单位代码（默认顶层单位）")
     p.add_argument("--year", type=int, required=True, help="报告年度")
     p.add_argument("--out", required=True, help="输出文件（.docx）")
     p.add_argument("--user", default="admin", help="起草人（记入审计，须能访问该单位；默认 admin）")

@@ -9,6 +9,7 @@ from fazhi.core.forms import apply_validation_errors
 from fazhi.org.models import Unit
 
 from . import services
+from .catalogue import national_rules
 from .forms import RuleOverrideForm
 from .models import RuleOverride
 from .selectors import rules_by_area
@@ -22,13 +23,15 @@ def rule_list(request):
         except ValueError:
             messages.error(request, f"日期“{raw}”格式不正确，应为 2024-03-01；已按今天显示。")
     unit = request.scope.unit
-    context = {
-        "groups": rules_by_area(unit, on),
-        "on": on,
-        "overrides": RuleOverride.objects.filter(unit_id__in=request.scope.visible_ids).select_related(
-            "unit"
-        ),
-    }
+    overrides = list(
+        RuleOverride.objects.filter(unit_id__in=request.scope.visible_ids).select_related("unit")
+    )
+    names = {r.code: r.name for r in national_rules()}
+    for override in overrides:
+        override.rule_name = names.get(
+            override.rule_code, override.rule_code
+        )  # the Chinese name, not the code
+    context = {"groups": rules_by_area(unit, on), "on": on, "overrides": overrides}
     return render(request, "rules/rule_list.html", context)
 
 
