@@ -189,6 +189,7 @@ FAZHI_LOGIN_ADDRESS_FAILURES = int(os.environ.get("FAZHI_LOGIN_ADDRESS_FAILURES"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FAZHI_LOGIN_LOCK_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = False  # failures expire after the lock time; a success must not clear an address
 AXES_LOCKOUT_CALLABLE = "fazhi.accounts.views.lockout"
+AXES_USERNAME_CALLABLE = "fazhi.accounts.lockout.client_username"
 AXES_ENABLE_ADMIN = True
 if os.environ.get("FAZHI_PROXY_COUNT"):
     AXES_IPWARE_PROXY_COUNT = int(os.environ["FAZHI_PROXY_COUNT"])

@@ -17,3 +17,11 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
         )
         account_limit, address_limit = settings.AXES_FAILURE_LIMIT, settings.FAZHI_LOGIN_ADDRESS_FAILURES
         return max(by_account, by_address * account_limit // address_limit)
+
+
+def client_username(request, credentials=None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the username tried, cut to axes' column (255). Django's login form does not
+    enforce the username's length before authenticating, and PostgreSQL refuses a longer value (500)."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get("username") if source else None
+    return username[:255] if isinstance(username, str) else username

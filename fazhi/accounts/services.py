@@ -7,6 +7,7 @@ import base64
 import segno
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,6 +33,15 @@ def require_password_change(user_ids) -> int:
         [AccountSecurity(user_id=pk, must_change_password=True) for pk in sorted(ids - have)]
     )
     return len(ids)
+
+
+def password_meets_policy(password: str, user) -> bool:
+    """Whether ``password`` passes today's password rules (AUTH_PASSWORD_VALIDATORS) for ``user``."""
+    try:
+        validate_password(password, user)
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic

@@ -192,3 +192,22 @@ def test_a_password_issued_by_an_administrator_must_be_replaced(county):
     assert AccountSecurity.objects.get(user=user).must_change_password
     user_save(actor=admin, user=admin, unit_ids=[u.pk for u in county.values()], password="Own-Choice-42x")
     assert not AccountSecurity.objects.filter(user=admin, must_change_password=True).exists()
+
+
+def test_an_overlong_username_is_a_failed_login_not_an_error(client, county):
+    response = _login(client, "x" * 3000, "wrong")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_logging_in_with_a_password_the_rules_refuse_flags_a_change(client, county):
+    """Databases filled before the rules: the demo password (or any weak one) is caught at login."""
+    user = UserFactory(username="zhang", unit=county["changgang"])
+    user.set_password("fazhi@2024")
+    user.save()
+    assert _login(client, "zhang", "fazhi@2024").status_code == 302
+    assert AccountSecurity.objects.get(user=user).must_change_password
+    strong = UserFactory(username="li", unit=county["changgang"])
+    strong.set_password("Qingshan-River-7")
+    strong.save()
+    assert _login(client, "li", "Qingshan-River-7", ip="10.2.2.2").status_code == 302
+    assert not AccountSecurity.objects.filter(user=strong, must_change_password=True).exists()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path, reverse
@@ -63,7 +64,9 @@ def test_every_response_carries_a_strict_content_security_policy(client, county)
 
 def _check_deploy(**env) -> subprocess.CompletedProcess:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fazhi.settings", **env}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process, never in deployment
+    env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by the browser tests in this process, never in deployment
     return subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, timeout=120,
@@ -165,3 +168,31 @@ def test_an_empty_attachment_says_the_file_is_empty(client):
     url = reverse("registers:attachment_upload", args=[spec.key, item.pk])
     page = client.post(url, {"file": SimpleUploadedFile("空.pdf", b"")}, follow=True).content.decode()
     assert "文件为空" in page
+
+
+def test_a_tampered_multiple_choice_is_a_form_error_not_a_500(client, county):
+    from fazhi.org.models import Role, UserRole
+    from fazhi.org.tests.factories import UserFactory
+
+    assert list(Role.objects.filter(pk__in=[99999999999999999999, -(10**30)])) == []
+    client.force_login(UserFactory(username="boss", unit=county["county"], role=UserRole.UNIT_ADMIN))
+    data = {"unit": county["changgang"].pk, "name": "张三", "roles": ["99999999999999999999"]}
+    response = client.post(reverse("org:person_create"), data)
+    assert response.status_code == 200 and "有效" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_overlong_report_heading_is_refused_in_chinese():
+    """PostgreSQL refused it with a 500 (varchar(200)); SQLite stored it."""
+    from fazhi.core.demo import build_demo
+    from fazhi.org.models import Unit
+    from fazhi.org.selectors import subtree_ids
+    from fazhi.reports.annual import save_text
+    from fazhi.reports.builder import draft_report
+
+    build_demo(seed=3)
+    admin, county = User.objects.get(username="admin"), Unit.objects.get(parent__isnull=True)
+    report = draft_report(county, 2026, actor=admin, unit_ids=subtree_ids(county))
+    part = report.parts.first()
+    with pytest.raises(ValidationError, match="标题超过200字"):
+        save_text(report, {part.part: ("标" * 201, part.text)}, actor=admin, scope_ids=subtree_ids(county))
