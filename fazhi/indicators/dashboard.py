@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from fazhi.org.models import Unit
+from fazhi.org.models import Unit, UnitLevel
 from fazhi.rules.services import effective_rule
 
 from .catalogue import indicators
 from .formulas import DEFINITIONS
+from .models import ManualValue
 from .services import unit_figures
 from .values import IndicatorValue
 
@@ -28,6 +29,7 @@ class FigureRow:
     target_source: str
     higher_is_better: bool
     manual: bool
+    reported: tuple[int, int] | None = None  # hand-entered: (units that entered it, units that report)
 
     @property
     def change(self) -> Decimal | None:
@@ -54,6 +56,7 @@ def key_figures(unit: Unit, year: int) -> list[FigureRow]:
     """Every indicator with a register, and every one entered by hand for the year, in catalogue order."""
     now = unit_figures(unit, year)[unit.pk]
     before = unit_figures(unit, year - 1)[unit.pk]
+    coverage = manual_coverage(unit, year)
     rows = []
     for info in indicators().values():
         if info.id not in now:
@@ -72,9 +75,27 @@ def key_figures(unit: Unit, year: int) -> list[FigureRow]:
                 target_source=source,
                 higher_is_better=definition.higher_is_better if definition else True,
                 manual=definition is None,
+                reported=coverage.get(info.id) if definition is None else None,
             )
         )
     return rows
+
+
+def manual_coverage(unit: Unit, year: int) -> dict[str, tuple[int, int]]:
+    """For each hand-entered indicator: how many of the units that report to ``unit`` (itself and its
+    direct subordinates other than villages) entered it in their subtree, of how many — so one
+    township's figure is never read as the county's without saying so."""
+    from fazhi.org.selectors import subtree_ids
+
+    reporters = [unit, *unit.children.exclude(level=UnitLevel.VILLAGE)]
+    below = {r.pk: ([r.pk] if r.pk == unit.pk else subtree_ids(r)) for r in reporters}
+    owner = {pk: r for r, pks in below.items() for pk in pks}
+    entered: dict[str, set[int]] = {}
+    for indicator, unit_id in ManualValue.objects.filter(year=year, unit_id__in=list(owner)).values_list(
+        "indicator", "unit_id"
+    ):
+        entered.setdefault(indicator, set()).add(owner[unit_id])
+    return {indicator: (len(units), len(reporters)) for indicator, units in entered.items()}
 
 
 def trend(unit: Unit, years: range, indicator_ids: list[str]) -> dict[str, list[float | None]]:

@@ -91,10 +91,11 @@ def unit_figures(unit: Unit, year: int) -> dict[int, dict[str, IndicatorValue]]:
 
 @transaction.atomic
 def manual_value_save(
-    *, actor: User, unit: Unit, year: int, indicator: str, value: Decimal, note: str = "",
+    *, actor: User, unit: Unit, year: int, indicator: str, value: Decimal | None, note: str = "",
     numerator: int | None = None, denominator: int | None = None, scope_ids: list[int],
 ) -> ManualValue:  # fmt: skip
-    """Record a unit's own figure for an indicator no register counts."""
+    """Record a unit's own figure for an indicator no register counts. A rate may be given by its
+    numerator and denominator alone (the rate is computed); a rate that contradicts them is refused."""
     if not actor.can_edit:
         raise PermissionDenied("只读用户不能填报指标。")
     if unit.pk not in set(scope_ids):
@@ -104,6 +105,22 @@ def manual_value_save(
         raise ValidationError(f"指标“{indicator}”不在指标目录中。")
     if indicator in DEFINITIONS:
         raise ValidationError(f"“{info.name}”由台账自动统计，不需要填报。")
+    if not info.is_rate and (numerator is not None or denominator is not None):
+        raise ValidationError(f"“{info.name}”不是比率，不填分子、分母。")
+    if (numerator is None) != (denominator is None):
+        raise ValidationError(f"“{info.name}”的分子和分母应同时填写。")
+    if numerator is not None and denominator is not None:
+        if denominator == 0:
+            raise ValidationError(f"“{info.name}”的分母不能为0。")
+        computed = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"))
+        if value is None:
+            value = computed
+        elif abs(value - computed) > Decimal("0.1"):  # a rate rounded or cut to one decimal still agrees
+            raise ValidationError(
+                f"“{info.name}”填的{value}%与分子/分母（{numerator}/{denominator}={computed}%）不一致。"
+            )
+    if value is None:
+        raise ValidationError(f"“{info.name}”请填写数值（比率也可只填分子和分母）。")
     if value < 0 or (info.is_rate and value > 100):
         raise ValidationError(f"“{info.name}”的数值应在 0{'—100' if info.is_rate else ' 以上'}。")
     if numerator is not None and denominator is not None and numerator > denominator:

@@ -50,7 +50,7 @@ def manual_entry(request):
             numerator = _number(request.POST.get(f"num_{info.id}", ""), int, f"{info.name}分子", errors)
             denominator = _number(request.POST.get(f"den_{info.id}", ""), int, f"{info.name}分母", errors)
             note = request.POST.get(f"note_{info.id}", "").strip()[:200]
-            if value is None:
+            if value is None and numerator is None and denominator is None:
                 continue
             old = entries.get(info.id)
             if old and (old.value, old.numerator, old.denominator, old.note) == (

@@ -65,6 +65,7 @@ class Register:
     links: Callable[[Any], list[tuple[str, str]]] | None = None  # (label, url) buttons on detail
     create_url_name: str | None = None  # a register whose items are made by their own page (a report)
     extra_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, url name)
+    edit_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # the same, for editors only
 
     def title(self, item: Any) -> str:
         return str(getattr(item, self.title_field))

@@ -156,6 +156,7 @@ ANNUAL_REPORTS = register(
         deadline=report_deadline,
         links=report_links,
         create_url_name="reports:annual_new",
-        extra_links=(("生成报告初稿", "reports:annual_new"), ("下级报告汇总", "reports:annual_rollup")),
+        extra_links=(("下级报告汇总", "reports:annual_rollup"),),
+        edit_links=(("生成报告初稿", "reports:annual_new"),),
     )
 )
