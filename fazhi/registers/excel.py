@@ -21,13 +21,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 from simple_history.utils import bulk_create_with_history
 
 from fazhi.core import xlsx_guard
+from fazhi.core.formats import cn_date
 from fazhi.core.xlsx import as_text_cell
 from fazhi.org.models import Person, Unit, User
 
@@ -42,7 +43,7 @@ MAX_IMPORT_ROWS = 100_000
 # or broken file gets near it. Its memory is bounded by xlsx_guard's limits on what is parsed.
 IMPORT_TIME_LIMIT_SECONDS = 600
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-EXPORT_ONLY = ("期限事项", "期满日", "期限状态")  # computed columns of an export, ignored on import
+EXPORT_ONLY = ("序号", "期限事项", "期满日", "期限状态")  # columns an export adds, ignored on import
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 TRUE_WORDS, FALSE_WORDS = {"是", "有", "true", "1", "√"}, {"否", "无", "false", "0", ""}
@@ -169,22 +170,33 @@ def child_fk(model: type[models.Model], spec: Register) -> str:
     return next(c.fk for c in spec.children if c.model is model)
 
 
-def export_bytes(spec: Register, items: Iterable[Any], viewer: Any = None) -> bytes:
-    """The items as the template's columns (plus their deadline), presented as ``viewer`` may see them;
-    text that a spreadsheet would run as a formula stays text."""
+def export_bytes(spec: Register, items: Iterable[Any], viewer: Any = None, title: str = "") -> bytes:
+    """The items as the template's columns (plus their deadline), presented as ``viewer`` may see them,
+    ready to print: a title row, 序号, columns as wide as their contents, A4 landscape fitted to the
+    page width with the header row repeated. Text a spreadsheet would run as a formula stays text. The
+    file imports again as it is (the title row and the added columns are skipped)."""
     columns = list(spec.columns)
-    headers = [header(spec, c) for c in columns] + list(EXPORT_ONLY)
+    headers = ["序号", *(header(spec, c) for c in columns), *EXPORT_ONLY[1:]]
     book = Workbook()
-    sheet = _sheet(book, spec.item_label, headers, [c.required for c in columns], first=True)
+    sheet = book.active
+    sheet.title = spec.item_label[:31]
+    sheet.append([title or f"{spec.label}（{cn_date(today())}导出）"])
+    sheet.append(headers)
     now = today()
     limit = soon_limit(now)
     items = list(items)
-    for item in items:
+    for n, item in enumerate(items, start=1):
         state = due_state(item.due_date, spec.workflow.is_open(item.status), now, limit)
         sheet.append(
-            [display(spec, item, c.field, viewer) for c in columns]
-            + [item.due_label, item.due_date, state.value]
+            [
+                n,
+                *(display(spec, item, c.field, viewer) for c in columns),
+                item.due_label,
+                item.due_date,
+                state.value,
+            ]
         )
+    _print_setup(sheet, headers, [False, *(c.required for c in columns)])
     for child in spec.children:
         key = spec.natural_key[0]
         heads = [header(spec, Column(key))] + [header(spec, c, child.model) for c in child.columns]
@@ -203,6 +215,36 @@ def export_bytes(spec: Register, items: Iterable[Any], viewer: Any = None) -> by
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _print_setup(sheet: Any, headers: list[str], required: list[bool]) -> None:
+    """Title over the table, bold header row, widths from the contents, A4 landscape fitted to width."""
+    last = get_column_letter(len(headers))
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F3D6D6")
+    for i, cell in enumerate(sheet[2]):
+        cell.font = bold
+        if i < len(required) and required[i]:
+            cell.fill = fill
+    for i, column in enumerate(sheet.iter_cols(min_row=2, max_row=min(sheet.max_row, 302)), start=1):
+        longest = max((_display_width(c.value) for c in column), default=4)
+        sheet.column_dimensions[get_column_letter(i)].width = min(40, max(6, longest + 2))
+    sheet.freeze_panes = "B3"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _display_width(value: Any) -> int:
+    """Columns a value takes in a spreadsheet: Chinese characters are two wide."""
+    if isinstance(value, date):
+        return 12
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _child_display(child: Child, row: Any, column: Column) -> Any:
@@ -355,7 +397,11 @@ def read_sheet(rows: list[list], known: dict[str, Any], ignored: set[str], name:
     a sheet other than the first in the messages."""
     if not rows:
         raise ImportFailed([f"{name}：工作表{where}是空的"])
-    headers = [str(_cell(h) or "") for h in rows[0]]
+    first = 0
+    title = [v for v in rows[0] if _cell(v) is not None]
+    if len(rows) > 1 and len(title) == 1 and str(_cell(title[0])) not in known:  # an export's title row
+        first = 1
+    headers = [str(_cell(h) or "") for h in rows[first]]
     errors = [
         f"{where}第1行：未知的列“{h[:40]}”" for h in headers if h and h not in known and h not in ignored
     ]
@@ -364,7 +410,7 @@ def read_sheet(rows: list[list], known: dict[str, Any], ignored: set[str], name:
         raise ImportFailed(errors)
     wanted = [(i, h) for i, h in enumerate(headers) if h in known]
     result = []
-    for number, values in enumerate(rows[1:], start=2):
+    for number, values in enumerate(rows[first + 1 :], start=first + 2):
         cells = {h: _cell(values[i]) if i < len(values) else None for i, h in wanted}
         if any(v is not None for v in cells.values()):
             result.append((number, cells))

@@ -230,7 +230,10 @@ def transition_form_class(spec: Register, step: Step) -> type[forms.Form]:
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="附件", error_messages={"required": "请选择要上传的文件。"})
+    file = forms.FileField(
+        label="附件",
+        error_messages={"required": "请选择要上传的文件。", "empty": "文件为空，请检查后重新上传。"},
+    )
 
 
 class ImportForm(forms.Form):

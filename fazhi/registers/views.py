@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fazhi.core.audit import audit_trail
+from fazhi.core.formats import cn_date
 from fazhi.core.forms import apply_validation_errors
 from fazhi.core.xlsx import xlsx_response
 
@@ -84,7 +85,9 @@ def register_export(request, key: str):
     spec = _spec(key)
     _, filters = _filters(request, spec)
     items = selectors.items_for_export(spec, request.scope.unit_ids, filters)
-    data = excel.export_bytes(spec, items, request.user)
+    period = f"{filters.year}年" if filters.year else ""
+    title = f"{request.scope.unit.name}{period}{spec.label}（{cn_date(today())}导出）"
+    data = excel.export_bytes(spec, items, request.user, title=title)
     return xlsx_response(data, f"{spec.label}-{today().isoformat()}.xlsx")
 
 
@@ -299,7 +302,7 @@ def attachment_upload(request, key: str, pk: int):
     item = selectors.item_in_scope(spec, pk, request.scope.visible_ids)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要上传的文件。")
+        messages.error(request, "；".join(m for errors in form.errors.values() for m in errors))
     else:
         upload = form.cleaned_data["file"]
         if upload.size > services.MAX_ATTACHMENT_BYTES:

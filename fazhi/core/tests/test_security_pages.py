@@ -29,7 +29,7 @@ INLINE = {
 }
 # Templates of areas rewritten by others that still hold something the policy blocks (strict: remove the
 # entry when fixed). A blocked style attribute only loses its look; a blocked script would lose behaviour.
-KNOWN_INLINE = {"registers/templates/registers/import.html": "style attribute (max-width of the form)"}
+KNOWN_INLINE: dict[str, str] = {}
 
 
 def _template_cases():
@@ -152,11 +152,7 @@ def test_calendar_with_a_bad_year_is_not_an_error(client, county):
         assert client.get(reverse("workdays:calendar"), {"year": year}).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="registers/views.attachment_upload answers every invalid AttachmentForm with 请选择要上传的文件 "
-    "(Django's own 0-byte error, 提交的文件为空, is dropped); registers/* is another engineer's",
-)
+@pytest.mark.django_db
 def test_an_empty_attachment_says_the_file_is_empty(client):
     from fazhi.core.demo import build_demo
     from fazhi.registers.spec import REGISTRY

@@ -173,11 +173,16 @@ def test_bad_files_and_headers(office_user, scope):
 def test_export_follows_filters_and_can_be_imported_again(county, office_user, scope, reviewer, new_review):
     import_workbook(LEGALITY_REVIEWS, workbook(*GOOD), "台账.xlsx", actor=office_user, scope_ids=scope)
     issued = items_in(LEGALITY_REVIEWS, scope).filter(status="issued")
-    sheet = load_workbook(io.BytesIO(export_bytes(LEGALITY_REVIEWS, issued))).active
+    sheet = load_workbook(
+        io.BytesIO(export_bytes(LEGALITY_REVIEWS, issued, title="长冈乡合法性审查台账"))
+    ).active
     rows = list(sheet.values)
-    assert rows[0][-3:] == ("期限事项", "期满日", "期限状态")
-    assert len(rows) == 2 and rows[1][1] == "长冈审〔2024〕1号" and "已出具意见" in rows[1]
-    assert sheet.cell(2, 6).number_format == 'yyyy"年"m"月"d"日"'
+    assert rows[0][0] == "长冈乡合法性审查台账" and rows[1][0] == "序号"  # a title row, then the headers
+    assert rows[1][-3:] == ("期限事项", "期满日", "期限状态")
+    assert (
+        len(rows) == 3 and rows[2][:3] == (1, "长冈乡司法所", "长冈审〔2024〕1号") and "已出具意见" in rows[2]
+    )
+    assert sheet.cell(3, 7).number_format == 'yyyy"年"m"月"d"日"'
     # an export is a valid import file: the same rows are now duplicates, nothing else is wrong
     with pytest.raises(ImportFailed) as failed:
         import_workbook(
@@ -188,7 +193,7 @@ def test_export_follows_filters_and_can_be_imported_again(county, office_user, s
             scope_ids=scope,
         )
     assert failed.value.messages == [
-        "第2行「审查编号」：本单位已有审查编号“长冈审〔2024〕1号”的合法性审查，不能重复登记。"
+        "第3行「审查编号」：本单位已有审查编号“长冈审〔2024〕1号”的合法性审查，不能重复登记。"
     ]
 
 
@@ -203,7 +208,7 @@ def test_import_and_export_commands(tmp_path, county, office_user, reviewer, cap
     assert (
         main(["export", "legality-reviews", "--user", "changgang", "--unit", "C-T1S", "--out", str(out)]) == 0
     )
-    assert len(list(load_workbook(out).active.values)) == 3
+    assert len(list(load_workbook(out).active.values)) == 4  # title, headers, two rows
     assert main(["export", "normative-documents", "--user", "changgang", "--unit", "C-T2"]) == 2
     assert "不在用户changgang的权限范围内" in capsys.readouterr().err
     assert main(["export", "nope", "--user", "changgang"]) == 2

@@ -95,9 +95,9 @@ def test_exported_text_never_runs_as_a_formula(county):
         item_create(LEGALITY_REVIEWS, review, actor=user, scope_ids=scope)
     data = export_bytes(LEGALITY_REVIEWS, LegalityReview.objects.all())
     sheet = load_workbook(io.BytesIO(data)).active
-    titles = [row[2].value for row in sheet.iter_rows(min_row=2)]
+    titles = [row[3].value for row in sheet.iter_rows(min_row=3)]  # after the title row, the headers, 序号
     assert hostile in titles
-    assert all(row[2].data_type == "s" for row in sheet.iter_rows(min_row=2))  # text cells, no formula
+    assert all(row[3].data_type == "s" for row in sheet.iter_rows(min_row=3))  # text cells, no formula
 
 
 @pytest.mark.django_db(transaction=True)
