@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from simple_history import utils
 
 from .formats import cn_date
 
@@ -46,12 +47,30 @@ def _display(field: models.Field | None, value: Any, labels: dict[str, dict[str,
     return str(value)
 
 
-def _m2m_display(field: models.Field, rows: list[dict]) -> str:
-    target = field.related_model
-    key = target._meta.model_name
-    ids = [row.get(key) for row in rows]
-    names = [str(o) for o in target._default_manager.filter(pk__in=ids)]
-    return "、".join(sorted(names)) or "（空）"
+def _links(many: list[Any], records: list[Any]) -> dict[str, dict[int, frozenset[int]]]:
+    """{field: {history id: linked ids}} for every version, one read of each field's history table."""
+    found: dict[str, dict[int, frozenset[int]]] = {}
+    for field in many:
+        found[field.name] = {}
+        if not records:
+            continue
+        table = getattr(records[0], field.name).model  # the field's history rows (one per link per version)
+        target = f"{utils.get_m2m_reverse_field_name(field)}_id"
+        pairs: dict[int, set[int]] = {}
+        for history_id, pk in table.objects.filter(history__in=records).values_list("history_id", target):
+            pairs.setdefault(history_id, set()).add(pk)
+        found[field.name] = {history_id: frozenset(ids) for history_id, ids in pairs.items()}
+    return found
+
+
+def _linked_names(many: list[Any], links: dict[str, dict[int, frozenset[int]]]) -> dict[str, dict[int, str]]:
+    """The names of everything any version linked to, one read per many-to-many field."""
+    names = {}
+    for field in many:
+        ids = set().union(*links[field.name].values())
+        objects = field.related_model._default_manager.in_bulk(ids)
+        names[field.name] = {pk: str(objects[pk]) if pk in objects else f"#{pk}" for pk in ids}
+    return names
 
 
 def audit_trail(
@@ -70,18 +89,27 @@ def audit_trail(
     in_full = bool(
         viewer is not None and (getattr(viewer, "may_view_personal_data", False) or viewer.is_superuser)
     )
+    history = obj.history.model
+    tracked = {f.name for f in getattr(history, "_history_m2m_fields", [])}
+    many = [f for f in obj._meta.many_to_many if f.name in tracked]  # tracked many-to-many fields
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    links = _links(many, records)  # every version's links, one read per field
+    linked = _linked_names(many, links)
     for i, record in enumerate(records):
         changes: list[Change] = []
         previous = records[i + 1] if i + 1 < len(records) else None  # one read, not one per version
         if previous is not None:
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, excluded_fields=[f.name for f in many])
+            for field in many:
+                old_ids, new_ids = (links[field.name].get(r.pk, frozenset()) for r in (previous, record))
+                if old_ids != new_ids:
+                    old, new = ("、".join(sorted(linked[field.name][pk] for pk in ids)) or "（空）"
+                                for ids in (old_ids, new_ids))  # fmt: skip
+                    changes.append(Change(str(field.verbose_name), old, new))
             for change in delta.changes:
                 field = model_fields.get(change.field)
                 label = str(getattr(field, "verbose_name", change.field))
-                if field is not None and field.many_to_many:
-                    old, new = _m2m_display(field, change.old), _m2m_display(field, change.new)
-                elif isinstance(field, PersonalDataField) and not in_full:
+                if isinstance(field, PersonalDataField) and not in_full:
                     old, new = (field.mask(v) if v else "（空）" for v in (change.old, change.new))
                 else:
                     old, new = _display(field, change.old, labels), _display(field, change.new, labels)

@@ -40,13 +40,7 @@ pytestmark = pytest.mark.django_db
 
 # Framework bugs the contract tests found: (test, register key) → what goes wrong. The case runs and
 # must fail (strict xfail) until the bug is fixed; then its mark is removed here.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("detail history", "legality-reviews"): (
-        "core/audit.py audit_trail: record.diff_against(previous) reads the many-to-many history "
-        "(参与审查的法律顾问) of both versions, two queries per version: a review's detail page costs two "
-        "more queries for each edit or step"
-    ),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def registers(test: str):
