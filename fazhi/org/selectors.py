@@ -24,7 +24,8 @@ def subtree_ids(unit: Unit) -> list[int]:
         WITH RECURSIVE down(id, depth) AS (
             SELECT id, 0 FROM {table} WHERE id = %s
             UNION ALL
-            SELECT u.id, down.depth + 1 FROM {table} u JOIN down ON u.parent_id = down.id WHERE down.depth < 64
+            SELECT u.id, down.depth + 1 FROM {table} u
+            JOIN down ON u.parent_id = down.id WHERE down.depth < 64
         )
         SELECT id FROM down ORDER BY depth, id"""
     with connection.cursor() as cursor:
