@@ -46,12 +46,12 @@ lint:
 	$(BIN)/mypy
 
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 pytest-pg:
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "PostgreSQL reachable: running the suite on PostgreSQL"; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2; \
 	else \
 		echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL run skipped"; \
 	fi
