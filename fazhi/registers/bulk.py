@@ -41,6 +41,8 @@ def insert(model: type[models.Model], rows: Iterable[dict[str, Any]], batch: int
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    if connection.vendor == "postgresql":  # COPY streams the rows: no statement per row
+        return _copy(table, columns, ([c(row[a]) for a, c in convert] for row in rows))
     count = 0
     chunk: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
@@ -52,6 +54,15 @@ def insert(model: type[models.Model], rows: Iterable[dict[str, Any]], batch: int
         if chunk:
             cursor.executemany(sql, chunk)
             count += len(chunk)
+    return count
+
+
+def _copy(table: str, columns: str, rows: Iterable[Sequence[Any]]) -> int:
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
     return count
 
 
