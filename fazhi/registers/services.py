@@ -612,18 +612,3 @@ def attach(
     attachment.file.save(f"{attachment.sha256[:16]}{suffix}", ContentFile(data), save=False)
     attachment.save()
     return attachment
-
-
-__all__ = [
-    "MAX_ATTACHMENT_BYTES",
-    "Pending",
-    "StaleEdit",
-    "attach",
-    "item_create",
-    "item_transition",
-    "item_update",
-    "prepare_new",
-    "refresh_all_deadlines",
-    "refresh_deadline",
-    "validate",
-]
