@@ -60,6 +60,7 @@ def _field(model: type[models.Model], column: Column) -> Any:
 
 
 def header(spec: Register, column: Column, model: type[models.Model] | None = None) -> str:
+    """A column's header, of the register's own model or of a child's (``model``)."""
     if column.header:
         return column.header
     return str(_field(model or spec.model, column).verbose_name)

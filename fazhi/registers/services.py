@@ -74,13 +74,6 @@ def _check_can_write(actor: User, unit_id: int | None, scope_ids: Iterable[int])
         raise PermissionDenied("该事项的所属单位不在您的权限范围内。")
 
 
-def _label(spec: Register, name: str) -> str:
-    column = spec.column(name)
-    if column and column.header:
-        return column.header
-    return str(spec.model_field(name).verbose_name)
-
-
 # -- the one validation ---------------------------------------------------------------------------
 def natural_key(spec: Register, item: Any) -> tuple | None:
     if not spec.natural_key:
@@ -89,7 +82,7 @@ def natural_key(spec: Register, item: Any) -> tuple | None:
 
 
 def duplicate_message(spec: Register, item: Any) -> str:
-    values = "、".join(f"{_label(spec, f)}“{getattr(item, f)}”" for f in spec.natural_key)
+    values = "、".join(f"{spec.header(f)}“{getattr(item, f)}”" for f in spec.natural_key)
     return f"本单位已有{values}的{spec.item_label}，不能重复登记。"
 
 
@@ -141,11 +134,11 @@ def validate(
         model_field = spec.model_field(column.field)
         value = getattr(item, column.field, None) if not model_field.many_to_many else None
         if isinstance(model_field, models.DateField) and not column.planned and value and value > now:
-            add(column.field, f"{_label(spec, column.field)}（{cn_date(value)}）不能晚于今天。")
+            add(column.field, f"{spec.header(column.field)}（{cn_date(value)}）不能晚于今天。")
     scope = set(scope_ids)
     for name, unit_id in _linked_units(spec, item, before).items():
         if unit_id not in scope:
-            add(name, f"所选{_label(spec, name)}不在您的权限范围内。")
+            add(name, f"所选{spec.header(name)}不在您的权限范围内。")
     key = natural_key(spec, item)
     if before is not None and key == natural_key(spec, before):
         key = None  # unchanged: it was unique when stored, and the constraint keeps it so
@@ -168,7 +161,7 @@ def validate(
 # -- the workflow ---------------------------------------------------------------------------------
 def _missing(spec: Register, item: Any, step: Step) -> list[str]:
     names = ((step.date_field,) if step.date_field else ()) + step.requires
-    return [_label(spec, f) for f in names if getattr(item, f) in (None, "")]
+    return [spec.header(f) for f in names if getattr(item, f) in (None, "")]
 
 
 def _apply_step(spec: Register, item: Any, step: Step, on: date) -> None:
@@ -207,7 +200,7 @@ def _replay_path(spec: Register, item: Any, target: str) -> tuple[Step, ...]:
             if wanted <= uses(path):
                 return path
     if feasible:
-        extra = "、".join(_label(spec, f) for f in sorted(filled_dates - uses(feasible[0])))
+        extra = "、".join(spec.header(f) for f in sorted(filled_dates - uses(feasible[0])))
         raise ValidationError(
             {"status": f"状态为“{workflow.label(target)}”的{spec.item_label}不应有{extra}（该步骤未办理）。"}
         )
@@ -287,7 +280,7 @@ def _figures_changed(spec: Register, *items: Any) -> None:
     the tables whose figures look through a link at the fields that changed (a document counts as
     reviewed by its review's opinion date)."""
     present = [i for i in items if i is not None]
-    data_changed(spec.model, {i.unit_id for i in present}, touched_years(spec.model, present))
+    figures_changed_bulk(spec, present)
     if len(present) == 2 and present[0].pk == present[1].pk:
         before, after = present
         for model, link, fields in dependents(spec.model):
@@ -379,7 +372,7 @@ def check_related(spec: Register, related: dict[str, Any] | None, scope_ids: Ite
     for name, values in (related or {}).items():
         kept = set(getattr(current, name).values_list("pk", flat=True)) if current is not None else set()
         if any(v.pk not in kept and v.unit_id not in scope for v in values):
-            raise ValidationError({name: f"所选{_label(spec, name)}不在您的权限范围内。"})
+            raise ValidationError({name: f"所选{spec.header(name)}不在您的权限范围内。"})
 
 
 def _locked(spec: Register, pk: int) -> Any:
@@ -392,14 +385,17 @@ def _stale(spec: Register, current: Any, read_version: int) -> StaleEdit:
     records = list(history.select_related("history_user"))
     read = next((r for r in records if r.version == read_version), None)
     later = [r for r in records if r.version > read_version] or records[-1:]
-    who = "、".join(dict.fromkeys(_who(r.history_user) for r in later)) or "其他用户"
+    who = (
+        "、".join(dict.fromkeys((r.history_user.display_name if r.history_user else "系统") for r in later))
+        or "其他用户"
+    )
     when = later[-1].history_date if later else None
     changes = []
     if read is not None and later:
         for change in later[-1].diff_against(read).changes:
             if change.field in ("version", "updated_at") or change.field.startswith("due_"):
                 continue
-            changes.append((_label(spec, change.field), _plain(change.old), _plain(change.new)))
+            changes.append((spec.header(change.field), _plain(change.old), _plain(change.new)))
     at = f"于{cn_date(when)}{when.astimezone().strftime('%H:%M')}" if when else ""
     fields = "、".join(c[0] for c in changes)
     message = (
@@ -408,12 +404,6 @@ def _stale(spec: Register, current: Any, read_version: int) -> StaleEdit:
         + "。您填写的内容仍在表单中，请核对对方的修改后再保存。"
     )
     return StaleEdit(message, version=current.version, changes=changes)
-
-
-def _who(user: User | None) -> str:
-    if user is None:
-        return "系统"
-    return user.get_full_name() or user.username
 
 
 def _plain(value: Any) -> str:
@@ -448,7 +438,7 @@ def item_update(
     for name in sorted(spec.workflow.owned_fields):
         attname = spec.model_field(name).attname
         if getattr(item, attname) != getattr(current, attname):
-            raise ValidationError({name: f"{_label(spec, name)}只能在办理步骤中填写，不能在编辑中修改。"})
+            raise ValidationError({name: f"{spec.header(name)}只能在办理步骤中填写，不能在编辑中修改。"})
     validate(spec, item, scope_ids=scope_ids, before=current)
     check_related(spec, related, scope_ids, current)
     _check_children(spec, children)
@@ -491,7 +481,7 @@ def item_transition(
             .select_related("by")
             .last()
         )
-        who = f"{_who(last.by)}" if last else "其他用户"
+        who = last.by.display_name if last else "其他用户"
         raise ValidationError(
             f"该{spec.item_label}已由{who}办理为“{spec.workflow.label(current.status)}”，"
             "本次操作未执行。请刷新页面查看后再办理。"
@@ -508,7 +498,7 @@ def item_transition(
     before = _snapshot(current)
     for name, value in (values or {}).items():
         if name not in step.fields:
-            raise ValidationError(f"“{step.label}”不能填写{_label(spec, name)}。")
+            raise ValidationError(f"“{step.label}”不能填写{spec.header(name)}。")
         setattr(current, name, value)
     old = current.status
     _apply_step(spec, current, step, on)

@@ -76,6 +76,13 @@ class Register:
     def model_field(self, name: str) -> Any:
         return self.model._meta.get_field(name)
 
+    def header(self, name: str) -> str:
+        """A field's name in the 台账: its column's header, else the field's verbose name."""
+        column = self.column(name)
+        if column is not None and column.header:
+            return column.header
+        return str(self.model_field(name).verbose_name)
+
     @property
     def list_columns(self) -> tuple[str, ...]:
         return tuple(c.field for c in self.columns if c.listed)
