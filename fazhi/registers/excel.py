@@ -205,7 +205,7 @@ def export_bytes(spec: Register, items: Iterable[Any], viewer: Any = None, title
         rows = child.model._default_manager.filter(**{f"{child.fk}__in": items}).select_related(child.fk)
         for row in rows:
             parent = getattr(row, child.fk)
-            values = [getattr(parent, key)] + [_child_display(child, row, c) for c in child.columns]
+            values = [getattr(parent, key)] + [child_display(child, row, c) for c in child.columns]
             child_sheet.append(values)
     for ws in book.worksheets:
         for row in ws.iter_rows(min_row=2):
@@ -248,7 +248,7 @@ def _display_width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _child_display(child: Child, row: Any, column: Column) -> Any:
+def child_display(child: Child, row: Any, column: Column) -> Any:
     field = child.model._meta.get_field(column.field)
     if field.choices:
         return getattr(row, f"get_{column.field}_display")()

@@ -153,7 +153,7 @@ def _children(spec: Register, item) -> list[dict]:
             {
                 "label": child.label,
                 "headers": [excel.header(spec, c, child.model) for c in child.columns],
-                "rows": [[excel._child_display(child, row, c) for c in child.columns] for row in rows],
+                "rows": [[excel.child_display(child, row, c) for c in child.columns] for row in rows],
             }
         )
     return tables

@@ -276,7 +276,7 @@ def _fill_template(spec, items, viewer) -> bytes:
         for item in items:
             for row in child.model._default_manager.filter(**{child.fk: item}):
                 child_sheet.append(
-                    [getattr(item, key)] + [excel._child_display(child, row, c) for c in child.columns]
+                    [getattr(item, key)] + [excel.child_display(child, row, c) for c in child.columns]
                 )
     out = io.BytesIO()
     book.save(out)
