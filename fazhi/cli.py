@@ -329,9 +329,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             kept.append(table_source(result))
     print("\n]" if args.json else "")
     if args.table:
-        header, rows = comparison_table(kept)
-        write_table(Path(args.table), header, rows)
-        print(f"对照表已保存：{args.table}（{len(rows)}份报告 × {len(header) - 5}项指标）", file=sys.stderr)
+        table = comparison_table(kept)
+        write_table(Path(args.table), table)
+        print(
+            f"对照表已保存：{args.table}（{len(table.rows)}项指标 × {len(table.reports)}份报告）",
+            file=sys.stderr,
+        )
     for error in errors:
         print(f"错误：{error}", file=sys.stderr)
     return 2 if errors else 0
@@ -602,7 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="分析法治政府建设年度报告 / analyze annual reports")
     p.add_argument("files", nargs="+", metavar="FILE", help="报告文件或文件夹（txt/docx/pdf/html）")
     p.add_argument("--json", action="store_true", help="输出 JSON（每份报告一个对象）/ JSON output")
-    p.add_argument("--table", metavar="OUT", help="保存报告×指标对照表（.csv 或 .xlsx）/ comparison table")
+    p.add_argument("--table", metavar="OUT", help="保存指标×报告对照表（.csv 或 .xlsx）/ comparison table")
     p.add_argument(
         "--against",
         metavar="UNIT:YEAR",

@@ -13,7 +13,7 @@ from fazhi.rules.catalogue import national_rule
 
 from . import selectors, services
 from .analyzer.structure import OPTIONAL_PARTS
-from .analyzer.table import FIXED, comparison_table, write_table_bytes
+from .analyzer.table import comparison_table, write_table_bytes
 from .crosscheck import against_registers
 from .forms import UploadForm
 from .highlight import segments
@@ -42,18 +42,20 @@ def analysis_list(request):
 def batch_detail(request, pk: int):
     batch = selectors.batch_in_scope(pk, request.scope.visible_ids)
     reports = list(batch.reports.all())
-    header, rows = comparison_table([r.result for r in reports])
-    fixed = len(FIXED)
-    # on the page, one row per indicator and one column per report reads better than the XLSX layout
-    indicator_rows = [(name, [row[fixed + k] for row in rows]) for k, name in enumerate(header[fixed:])]
-    context = {"batch": batch, "reports": reports, "indicator_rows": indicator_rows}
+    table = comparison_table([r.result for r in reports])
+    context = {
+        "batch": batch,
+        "reports": reports,
+        "table": table,
+        "columns": list(zip(reports, table.reports, strict=True)),  # each column links to its report
+    }
     return render(request, "reports/batch_detail.html", context)
 
 
 def batch_table(request, pk: int):
     batch = selectors.batch_in_scope(pk, request.scope.visible_ids)
-    header, rows = comparison_table([r.result for r in batch.reports.all()])
-    return xlsx_response(write_table_bytes(header, rows), f"{batch.name}-指标对照表.xlsx")
+    table = comparison_table([r.result for r in batch.reports.all()])
+    return xlsx_response(write_table_bytes(table, batch.name), f"{batch.name}-指标对照表.xlsx")
 
 
 @require_POST

@@ -79,16 +79,17 @@ def test_batch_over_a_folder_writes_the_table_and_reports_bad_files(tmp_path, ca
     assert [r["file"].rsplit("/", 1)[-1] for r in results] == ["a.txt", "b.html", "c.docx"]
     assert "已损坏" in results[2]["error"] and "c.docx" in captured.err
     rows = list(csv.reader(out_csv.open(encoding="utf-8-sig")))
-    header = rows[0]
-    assert header[:5] == ["文件", "单位", "层级", "年度", "未通过核对"]
-    column = header.index("调解成功数（件）")
-    assert [r[column] for r in rows[1:]] == ["118", "118", ""]
-    assert rows[1][4] == "1" and "已损坏" in rows[3][4]
+    # one row per indicator, one column per report; two reports of one unit and year are numbered
+    assert rows[0] == ["领域", "指标", "单位", "长冈乡（1）", "长冈乡（2）", "c"]
+    assert ["矛盾纠纷与公共法律服务", "调解成功数", "件", "118", "118", ""] in rows
+    assert "项指标 × 3份报告" in captured.err
 
     assert main(["analyze", "--table", str(out_xlsx), str(folder / "a.txt"), str(folder / "b.html")]) == 0
+    assert "× 2份报告" in capsys.readouterr().err
     sheet = load_workbook(out_xlsx).active
-    assert sheet.cell(1, column + 1).value == "调解成功数（件）"
-    assert sheet.cell(2, column + 1).value == 118
+    assert [c.value for c in sheet[2]] == ["领域", "指标", "单位", "长冈乡（1）", "长冈乡（2）"]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == "调解成功数")
+    assert [c.value for c in row[3:]] == [118, 118] and row[3].data_type == "n"
 
 
 def test_bad_arguments(tmp_path, capsys):
@@ -128,4 +129,5 @@ def test_a_batch_in_two_processes_keeps_order_and_survives_a_failing_file(tmp_pa
     ]
     assert disputes == [120, 121, 123, 124]
     rows = list(csv.reader(out_csv.open(encoding="utf-8-sig")))
-    assert len(rows) == 6 and "RuntimeError" in rows[3][4]
+    assert rows[0][3:] == ["长冈乡（1）", "长冈乡（2）", "2", "长冈乡（3）", "长冈乡（4）"]
+    assert ["矛盾纠纷与公共法律服务", "调解矛盾纠纷数", "件", "120", "121", "", "123", "124"] in rows
