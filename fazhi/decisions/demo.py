@@ -391,3 +391,24 @@ def build(ctx: DemoContext) -> None:
         ctx.rows["status changes"] += steps.save(by)  # per county, so memory stays flat at any scale
     for model, count in before.items():
         ctx.rows[model._meta.verbose_name] += model.objects.count() - count
+    _record_causes(ctx, models, today)
+
+
+# Why an item ran past its time limit, as clerks record it in the item's 备注.
+CAUSES = [
+    "起草单位未按期报送备案材料",
+    "送审材料不全，已通知起草单位补充",
+    "需征求上级主管部门意见，尚未回复",
+    "承办人员调整，工作交接延误",
+    "涉及多个部门职责，尚在协调",
+]
+
+
+def _record_causes(ctx: DemoContext, models, today: date) -> None:
+    """Most overdue open items carry the cause the clerk recorded; a few do not yet."""
+    for model in models:
+        spec = register_for(model)
+        late = model.objects.filter(due_date__lt=today, note="").exclude(status__in=spec.workflow.closed)
+        for pk in late.values_list("pk", flat=True):
+            if ctx.rng.random() < 0.8:
+                model.objects.filter(pk=pk).update(note=ctx.rng.choice(CAUSES))

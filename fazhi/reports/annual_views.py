@@ -17,7 +17,7 @@ from fazhi.core.forms import year_param
 from fazhi.jobs.services import start
 from fazhi.registers.selectors import item_in_scope, with_due_state
 
-from . import annual, builder, pdf
+from . import annual, builder, drafting, pdf
 from .analyzer.analyze import analyze_bytes
 from .crosscheck import against_registers
 from .docx_render import render_docx
@@ -103,14 +103,34 @@ def annual_edit(request, pk: int):
         if p.part in typed:
             p.heading, p.text = typed[p.part]
             p.revision = p.conflict.revision  # saving again now is a deliberate choice
+    editable = request.user.can_edit and report.status in ("drafting", "reviewing")
     context = {
         "report": report,
         "parts": parts,
         "versions": report.versions.select_related("created_by"),
-        "editable": request.user.can_edit and report.status in ("drafting", "reviewing"),
+        "editable": editable,
         "status": ANNUAL_REPORTS.workflow.label(report.status),
+        "measures": builder.suggested_measures(report, unit_ids=request.scope.unit_ids) if editable else [],
+        "coverage": drafting.coverage_notes(report.unit, report.year),
     }
     return render(request, "reports/annual_edit.html", context)
+
+
+@require_POST
+def annual_adopt(request, pk: int):
+    """Write the measures the user ticked into part 四."""
+    report = _annual(request, pk)
+    if not request.user.can_edit:
+        raise PermissionDenied("只读用户不能修改报告。")
+    try:
+        n = builder.adopt_measures(
+            report, request.POST.getlist("measure"), actor=request.user, unit_ids=request.scope.unit_ids
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已将{n}项措施写入“下一年度主要安排”。")
+    return redirect("reports:annual_edit", pk)
 
 
 def annual_compare(request, pk: int):
@@ -146,7 +166,8 @@ def annual_restore(request, pk: int, number: int):
 
 def annual_docx(request, pk: int):
     report = _annual(request, pk)
-    return download(render_docx(report), f"{report.title}.docx")
+    letterhead = request.GET.get("letterhead") == "1"  # the copy sent up carries the 版头
+    return download(render_docx(report, letterhead=letterhead), f"{report.title}.docx")
 
 
 def annual_pdf(request, pk: int):

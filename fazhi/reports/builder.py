@@ -1,40 +1,18 @@
-"""Draft a unit's annual report from its registers: the five required parts, each with the figures the
-indicator engine has for the unit and year, phrased as the reports phrase them; shortcomings from the
-targets missed and the items overdue. The user's own text is never touched by a regeneration."""
+"""Draft a unit's annual report from its registers: the five required parts (their text in
+``drafting``), the measures the user confirms into part 四, and the organ that signs. The user's own
+text is never touched by a regeneration."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from fazhi.core.formats import cn_date, plain_number
-from fazhi.indicators import dashboard
-from fazhi.indicators.values import IndicatorValue
 from fazhi.org.models import Unit, UnitLevel, User
-from fazhi.registers.deadlines import today
-from fazhi.registers.selectors import open_alerts
-from fazhi.registers.spec import REGISTRY
 from fazhi.rules.services import report_parts
 
+from . import drafting
 from .models import AnnualReport, ReportPart
 
-# How reports say each figure ("全年完成合法性审查45件"); others read "<name without 数><value><unit>".
-PHRASES = {
-    "legality_reviews": "完成合法性审查{v}件",
-    "legality_opinions": "出具审查意见{v}份",
-    "agreements_reviewed": "审查行政协议{v}件",
-    "legality_review_rate": "合法性审查率{v}%",
-    "major_decisions": "作出重大行政决策{v}件",
-    "normative_docs_issued": "制发行政规范性文件{v}件",
-    "normative_docs_filed": "报送备案规范性文件{v}件",
-    "normative_filing_rate": "报备率{v}%",
-    "normative_filing_timely_rate": "报备及时率{v}%",
-    "normative_docs_cleaned": "清理规范性文件{v}件",
-    "powers_listed": "权责清单事项{v}项",
-    "powers_delegated": "承接上级赋权事项{v}项",
-}
-RESPONSIBILITY = {"rol_meetings", "study_sessions", "law_reports_by_principals", "leader_training_attendance"}
 HEADINGS = {
     "measures": "{year}年推进法治政府建设的主要举措和成效",
     "shortcomings": "{year}年推进法治政府建设存在的不足和原因",
@@ -46,70 +24,28 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def organ_name(unit: Unit) -> str:
-    """The organ that signs: a county or township government, or the department itself."""
-    if unit.level in (UnitLevel.COUNTY, UnitLevel.TOWNSHIP) and not unit.name.endswith(("政府", "办事处")):
+    """The organ that signs, in full: a county or township government, or the department with its
+    county's name (青山县司法局, not 县司法局)."""
+    if unit.level in (UnitLevel.COUNTY, UnitLevel.TOWNSHIP):
+        if unit.name.endswith(("政府", "办事处")):
+            return unit.name
         return f"{unit.name}办事处" if unit.name.endswith("街道") else f"{unit.name}人民政府"
+    parent = unit.parent
+    if parent is not None and parent.level == UnitLevel.COUNTY and not unit.name.startswith(parent.name):
+        county = parent.name
+        # 县司法局 in 青山县 → 青山县司法局; 生态环境分局 → 青山县生态环境分局
+        return county + unit.name[1:] if unit.name[:1] == county[-1:] else county + unit.name
     return unit.name
 
 
-def phrase(indicator_id: str, name: str, value: IndicatorValue) -> str | None:
-    """The figure as a clause, or None when there is nothing to say (no data, or zero)."""
-    if value.value is None or (value.unit != "%" and not value.value):
-        return None
-    number = plain_number(value.value)
-    if indicator_id in PHRASES:
-        return PHRASES[indicator_id].format(v=number)
-    label = name
-    for suffix in ("件数", "人数", "次数", "数"):
-        if label.endswith(suffix):
-            label = label[: -len(suffix)]
-            break
-    if label.endswith(value.unit):
-        label = label[: -len(value.unit)]
-    return f"{label}{number}{value.unit}"
-
-
-def _sentences(figures: list[dashboard.FigureRow], keep) -> str:
-    by_area: dict[str, list[str]] = defaultdict(list)
-    for figure in figures:
-        if keep(figure.id) and (clause := phrase(figure.id, figure.name, figure.value)):
-            by_area[figure.area].append(clause)
-    return "\n".join(f"{area}方面，全年{'，'.join(clauses)}。" for area, clauses in by_area.items())
-
-
-def _shortcomings(unit: Unit, figures: list[dashboard.FigureRow], unit_ids: list[int]) -> str:
-    lines = [
-        f"{f.name}为{plain_number(f.value.value)}{f.unit}，未达到{plain_number(f.target)}{f.unit}的目标。"
-        for f in figures
-        if f.met is False and f.value.value is not None and f.target is not None
-    ]
-    _, counts = open_alerts(unit_ids, limit=0)
-    overdue = [
-        (REGISTRY[key].item_label, n["逾期"])
-        for key, n in counts.items()
-        if n["逾期"] and key != "annual-reports"  # the report does not list itself
-    ]
-    if overdue:
-        listed = "，".join(f"{label}{n}件" for label, n in overdue)
-        lines.append(f"截至{cn_date(today())}，尚有{listed}逾期未办结。")
-    return "\n".join(lines)
-
-
 def drafted_parts(unit: Unit, year: int, unit_ids: list[int]) -> dict[str, tuple[str, str]]:
-    """{part: (heading, figures)} for the unit and year."""
-    figures = dashboard.key_figures(unit, year)
-    content = {
-        "measures": _sentences(figures, lambda i: i not in RESPONSIBILITY),
-        "shortcomings": _shortcomings(unit, figures, unit_ids),
-        "first_responsible": _sentences(figures, lambda i: i in RESPONSIBILITY),
-        "next_year": "",
-        "other": "",
-    }
+    """{part: (heading, text drafted from the registers)} for the unit and year."""
+    texts = drafting.drafted_texts(unit, year, unit_ids)
     result = {}
     for n, rule in enumerate(report_parts()):
         part = rule.code.rsplit(".", 1)[1]
         heading = f"{NUMERALS[n]}、{HEADINGS[part].format(year=year, next=year + 1)}"
-        result[part] = (heading, content[part])
+        result[part] = (heading, texts[part])
     return result
 
 
@@ -138,6 +74,40 @@ def ensure_parts(report: AnnualReport, *, unit_ids: list[int]) -> None:
     ):
         if part not in present:
             ReportPart.objects.create(report=report, part=part, order=order, heading=heading, figures=figures)
+
+
+def suggested_measures(report: AnnualReport, *, unit_ids: list[int]) -> list[drafting.Measure]:
+    """The measures answering this report's shortcomings that part 四 does not say yet."""
+    from fazhi.indicators.dashboard import key_figures
+
+    written = "\n".join(report.parts.filter(part="next_year").values_list("text", flat=True))
+    measures = drafting.suggested_measures(report.unit, key_figures(report.unit, report.year), unit_ids)
+    return [m for m in measures if m.text not in written]
+
+
+@transaction.atomic
+def adopt_measures(report: AnnualReport, keys: list[str], *, actor: User, unit_ids: list[int]) -> int:
+    """Add the suggested measures the user confirmed to the text of part 四."""
+    chosen = [m.text for m in suggested_measures(report, unit_ids=unit_ids) if m.key in set(keys)]
+    if not chosen:
+        raise ValidationError("请勾选要写入报告的措施。")
+    add_measures(report, chosen, actor=actor, unit_ids=unit_ids)
+    return len(chosen)
+
+
+@transaction.atomic
+def add_measures(report: AnnualReport, measures: list[str], *, actor: User, unit_ids: list[int]) -> None:
+    """Append measures to the text of part 四, numbered （二）（三）… after the drafted duties and what
+    the part already says."""
+    from .annual import save_text
+
+    part = report.parts.select_for_update().filter(part="next_year").first()
+    if part is None:
+        raise PermissionDenied("报告没有“下一年度主要安排”部分。")
+    lines = [line for line in part.text.splitlines() if line.strip()]
+    start = sum(1 for line in [*part.figures.splitlines(), *lines] if drafting.NUMBERED.match(line))
+    lines += [f"（{drafting.ordinal(start + n)}）{text}" for n, text in enumerate(measures, start=1)]
+    save_text(report, {"next_year": (part.heading, "\n".join(lines))}, actor=actor, scope_ids=unit_ids)
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """The annual report as a 公文 (GB/T 9704—2012): A4, margins 37/35/28/26 mm, a 22 × 28 grid, title in 二号
 方正小标宋简体, body in 三号 仿宋_GB2312, headings 一、 黑体 / （一） 楷体_GB2312 / 1. and （1） 仿宋 bold,
 numerals in Times New Roman, page numbers "— 1 —" in 四号 宋体 (odd pages right, even pages left), the
-signing organ and the date at the end."""
+signing organ and the date at the end (7.3.5.2), and on request the 版头: the organ's mark in red and the
+red separator line (7.2.4, 7.2.7) — off for the copy published to the public."""
 
 from __future__ import annotations
 
@@ -13,9 +14,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-
-from fazhi.core.formats import cn_date
+from docx.shared import Mm, Pt, RGBColor
 
 from .models import AnnualReport
 
@@ -33,7 +32,9 @@ STYLES = {
     "二级标题": ("楷体_GB2312", BODY_PT, False, WD_ALIGN_PARAGRAPH.LEFT, 2),
     "三级标题": ("仿宋_GB2312", BODY_PT, True, WD_ALIGN_PARAGRAPH.LEFT, 2),
     "落款": ("仿宋_GB2312", BODY_PT, False, WD_ALIGN_PARAGRAPH.RIGHT, 0),
+    "发文机关标志": ("方正小标宋简体", 26, False, WD_ALIGN_PARAGRAPH.CENTER, 0),
 }
+RED = RGBColor(0xFF, 0x00, 0x00)
 LEVEL_2 = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 LEVEL_3 = re.compile(r"^(\d{1,2}[.．]|[（(]\d{1,2}[)）])")
 
@@ -131,13 +132,61 @@ def _style_for(line: str) -> str:
     return "公文正文"
 
 
-def render_docx(report: AnnualReport) -> bytes:
+def signed_date(day) -> str:
+    """成文日期 as GB/T 9704—2012 7.3.5.4 writes it: Arabic numerals, the year in full, month and day
+    without a leading zero (2025年3月1日, never 2025年03月01日 or 二〇二五年三月一日)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _width(text: str) -> float:
+    """Width in characters of 三号: a numeral or Latin letter (Times New Roman) is half a character."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+
+def signature_indents(signatory: str, dated: str) -> tuple[float, float]:
+    """Right indents, in characters, of the 发文机关署名 and the 成文日期 of a report without a seal
+    (GB/T 9704—2012 7.3.5.2): the organ 2 characters from the right; the date on the next line, its first
+    character 2 to the right of the organ's; a date longer than the organ keeps 2 characters from the
+    right and pushes the organ right instead."""
+    organ, date = _width(signatory), _width(dated)
+    if date > organ:
+        return 4 + date - organ, 2
+    return 2, organ - date
+
+
+def _letterhead(document, report: AnnualReport) -> None:
+    """发文机关标志 (the organ's name and 文件, red, centred, 35 mm below the top of the text area) and the
+    red separator line under it, as wide as the text (GB/T 9704—2012 7.2.4, 7.2.7)."""
+    mark = document.paragraphs[0]
+    mark.style = document.styles["发文机关标志"]
+    run = mark.add_run(f"{report.signatory}文件")
+    run.font.color.rgb = RED
+    mark.paragraph_format.space_before = Mm(35)
+    line = document.add_paragraph("", style="公文正文")
+    line.paragraph_format.first_line_indent = None
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "1"), ("w:color", "FF0000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    line._p.get_or_add_pPr().append(borders)
+    document.add_paragraph("", style="公文正文")
+
+
+def render_docx(report: AnnualReport, *, letterhead: bool = False) -> bytes:
+    """The report as a 公文. ``letterhead`` adds the 版头 (for the copy sent to the upper level)."""
     document = Document()
     _styles(document)
     _page(document)
-    body = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
-    body.text = report.title
-    body.style = document.styles["公文标题"]
+    if not document.paragraphs:
+        document.add_paragraph()
+    if letterhead:
+        _letterhead(document, report)
+        body = document.add_paragraph(report.title, style="公文标题")
+    else:
+        body = document.paragraphs[0]
+        body.text = report.title
+        body.style = document.styles["公文标题"]
     document.add_paragraph("", style="公文正文")
     for part in report.parts.order_by("order"):
         text = "\n".join(t for t in (part.figures.strip(), part.text.strip()) if t)
@@ -147,13 +196,14 @@ def render_docx(report: AnnualReport) -> bytes:
         for line in text.splitlines():
             if line.strip():
                 document.add_paragraph(line.strip(), style=_style_for(line.strip()))
-    document.add_paragraph("", style="公文正文")
-    document.add_paragraph("", style="公文正文")
+    document.add_paragraph("", style="公文正文")  # 7.3.5.2: one blank line under the text
+    dated = signed_date(report.signed_on) if report.signed_on else ""
+    organ_indent, date_indent = signature_indents(report.signatory, dated)
     signatory = document.add_paragraph(report.signatory, style="落款")
-    signatory.paragraph_format.right_indent = Pt(BODY_PT * 4)
-    if report.signed_on:
-        dated = document.add_paragraph(cn_date(report.signed_on), style="落款")
-        dated.paragraph_format.right_indent = Pt(BODY_PT * 4)
+    signatory.paragraph_format.right_indent = Pt(BODY_PT * organ_indent)
+    if dated:
+        date_line = document.add_paragraph(dated, style="落款")
+        date_line.paragraph_format.right_indent = Pt(BODY_PT * date_indent)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

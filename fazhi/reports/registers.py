@@ -73,7 +73,11 @@ def _reviewed_by_another(report: AnnualReport, actor) -> None:
 
 
 def _record_review(report: AnnualReport, on) -> None:
+    """The day it is approved is its 成文日期 (the day the responsible person signs it off), unless the
+    writer gave one."""
     report.reviewed_on = on
+    if report.signed_on is None:
+        report.signed_on = on
 
 
 WORKFLOW = Workflow(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("annual/new/", annual_views.annual_new, name="annual_new"),
     path("annual/rollup/", annual_views.annual_rollup, name="annual_rollup"),
     path("annual/<int:pk>/", annual_views.annual_edit, name="annual_edit"),
+    path("annual/<int:pk>/measures/", annual_views.annual_adopt, name="annual_adopt"),
     path("annual/<int:pk>/compare/", annual_views.annual_compare, name="annual_compare"),
     path("annual/<int:pk>/restore/<int:number>/", annual_views.annual_restore, name="annual_restore"),
     path("annual/<int:pk>/report.docx", annual_views.annual_docx, name="annual_docx"),
