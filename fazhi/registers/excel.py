@@ -21,7 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history
 
 from fazhi.core import xlsx_guard
 from fazhi.core.formats import cn_date
-from fazhi.core.xlsx import as_text_cell
+from fazhi.core.xlsx import as_text_cell, print_setup
 from fazhi.org.models import Person, Unit, User
 
 from . import bulk, services
@@ -197,7 +197,7 @@ def export_bytes(spec: Register, items: Iterable[Any], viewer: Any = None, title
                 state.value,
             ]
         )
-    _print_setup(sheet, headers, [False, *(c.required for c in columns)])
+    print_setup(sheet, headers, [False, *(c.required for c in columns)])
     for child in spec.children:
         key = spec.natural_key[0]
         heads = [header(spec, Column(key))] + [header(spec, c, child.model) for c in child.columns]
@@ -216,36 +216,6 @@ def export_bytes(spec: Register, items: Iterable[Any], viewer: Any = None, title
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _print_setup(sheet: Any, headers: list[str], required: list[bool]) -> None:
-    """Title over the table, bold header row, widths from the contents, A4 landscape fitted to width."""
-    last = get_column_letter(len(headers))
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F3D6D6")
-    for i, cell in enumerate(sheet[2]):
-        cell.font = bold
-        if i < len(required) and required[i]:
-            cell.fill = fill
-    for i, column in enumerate(sheet.iter_cols(min_row=2, max_row=min(sheet.max_row, 302)), start=1):
-        longest = max((_display_width(c.value) for c in column), default=4)
-        sheet.column_dimensions[get_column_letter(i)].width = min(40, max(6, longest + 2))
-    sheet.freeze_panes = "B3"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _display_width(value: Any) -> int:
-    """Columns a value takes in a spreadsheet: Chinese characters are two wide."""
-    if isinstance(value, date):
-        return 12
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def child_display(child: Child, row: Any, column: Column) -> Any:

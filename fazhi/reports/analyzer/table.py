@@ -224,9 +224,8 @@ def write_table_bytes(table: ComparisonTable, name: str = "") -> bytes:
     the report's words in a comment, a wrong one filled red with the failed check), ready to print like
     the registers' exports; a second sheet lists the reports. ``name`` (a batch's) heads the title."""
     from fazhi.core.formats import cn_date
-    from fazhi.core.xlsx import as_text_cell
+    from fazhi.core.xlsx import as_text_cell, print_setup
     from fazhi.registers.deadlines import today
-    from fazhi.registers.excel import _print_setup
 
     if len(LEFT) + len(table.reports) > MAX_XLSX_COLUMNS:
         raise ValueError(f"报告超过{MAX_XLSX_COLUMNS - len(LEFT)}份，Excel 放不下这么多列，请保存为 .csv")
@@ -239,7 +238,7 @@ def write_table_bytes(table: ComparisonTable, name: str = "") -> bytes:
     for row in table.rows:
         i = row.indicator
         sheet.append([i.area, i.name, i.unit, *(f.value if f else None for f in row.figures)])
-    _print_setup(sheet, table.header, [])
+    print_setup(sheet, table.header, [])
     sheet.freeze_panes = sheet.cell(3, len(LEFT) + 1).coordinate  # the header row and 领域/指标/单位
     sheet.print_title_cols = f"A:{get_column_letter(len(LEFT))}"
     approx_font, failed_fill = Font(color="7F4F00"), PatternFill("solid", fgColor="F8C9C9")
@@ -270,7 +269,7 @@ def write_table_bytes(table: ComparisonTable, name: str = "") -> bytes:
             [report.name, report.file, report.unit, report.level, report.year]
             + ([None, report.error] if report.error else [report.failed_checks, None])
         )
-    _print_setup(reports, heads, [])
+    print_setup(reports, heads, [])
     for ws in book.worksheets:
         for cells in ws.iter_rows():
             for cell in cells:
