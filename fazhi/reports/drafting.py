@@ -63,7 +63,7 @@ MEASURES = {
         "严格落实合法性审查制度，将重大行政决策、行政规范性文件和行政协议全部纳入审查范围，做到应审必审。"
     ),
     "normative_filing_rate": "落实行政规范性文件“有件必备”，发布后及时报送备案。",
-    "normative_filing_timely_rate": "建立规范性文件报备提醒和通报机制，确保在公布之日起30日内报送备案。",
+    "normative_filing_timely_rate": "建立规范性文件报备提醒和通报机制，确保在规定时限内报送备案。",
     "legality_reviews": "配齐配强合法性审查力量，发挥法律顾问和公职律师作用。",
     "staff_exam_participation_rate": "组织国家工作人员学法考法，做到应考尽考。",
     "mediation_success_rate": "加强人民调解员培训，提升矛盾纠纷调解质效。",
