@@ -1,7 +1,12 @@
 from datetime import date
+from pathlib import Path
 
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from fazhi.indicators import dashboard
 from fazhi.indicators.catalogue import indicators
@@ -90,3 +95,15 @@ def home(request):
         "today": today,
     }
     return render(request, "core/home.html", context)
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "core" / "favicon.ico"
+
+
+@login_not_required
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """/favicon.ico: browsers ask for it without reading the page (which links the SVG icon), also on
+    the login page, so it is served to anyone rather than answered 404 or redirected to log in."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/vnd.microsoft.icon")

@@ -25,6 +25,19 @@
     document.querySelectorAll("form.form-styled input:not([type=checkbox]):not([type=radio]):not([type=hidden]), form.form-styled select, form.form-styled textarea")
       .forEach(function (el) { el.classList.add("form-control"); });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", styleForms);
-  else styleForms();
+  // Tables in the page scroll sideways in a box of their own (narrow screens, fazhi.css), never the page:
+  // wrap each one not already in a .table-responsive, on load and in content htmx swaps in.
+  function wrapTables(root) {
+    (root || document).querySelectorAll("main table.table").forEach(function (table) {
+      if (table.closest(".table-responsive")) return;
+      const box = document.createElement("div");
+      box.className = "table-responsive";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+  function ready() { styleForms(); wrapTables(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+  document.addEventListener("htmx:load", function (event) { wrapTables(event.target.parentNode || document); });
 })();
