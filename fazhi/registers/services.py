@@ -396,7 +396,7 @@ def _stale(spec: Register, current: Any, read_version: int) -> StaleEdit:
             if change.field in ("version", "updated_at") or change.field.startswith("due_"):
                 continue
             changes.append((spec.header(change.field), _plain(change.old), _plain(change.new)))
-    at = f"于{cn_date(when)}{when.astimezone().strftime('%H:%M')}" if when else ""
+    at = f"于{cn_date(when)}" if when else ""  # a datetime: 2026年12月2日 05:56, in local time
     fields = "、".join(c[0] for c in changes)
     message = (
         f"保存失败：您打开后，该{spec.item_label}已被{who}{at}修改"

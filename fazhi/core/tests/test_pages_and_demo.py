@@ -22,8 +22,8 @@ def test_demo_county_is_realistic_and_deterministic(capsys):
     assert Person.objects.count() > 500
     from fazhi.reports.models import AnnualReport
 
-    reports = AnnualReport.objects.all()  # last year's, for the county and its townships
-    assert reports.count() == 11 and reports.filter(status="published").exclude(public_url="").exists()
+    reports = AnnualReport.objects.all()  # the last two years', for the county and its townships
+    assert reports.count() == 22 and reports.filter(status="published").exclude(public_url="").exists()
     assert all(r.parts.count() == 5 for r in reports)
     assert all(
         Person.objects.filter(roles__code=code).exists() for code in ("principal", "mediator", "law_literate")
