@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from fazhi.org.models import Person, Unit
+from fazhi.org.selectors import ancestor_chains
 
 from .deadlines import DueState, due_conditions, due_state, soon_limit, today
 from .models import Attachment, StatusChange
@@ -54,13 +55,89 @@ class ListFilters:
     due: str = ""  # a DueState value
     year: int | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (field, value) of the register's own filters
+    sort: str = ""  # a key of ``sort_keys`` (ascending) or "-" and one (descending); "" newest first
+
+
+# Columns every list shows after the register's own listed ones, and so may be sorted by.
+TRAILING_COLUMNS = (("unit", "所属单位"), ("status", "状态"), ("due_date", "期满日"))
+
+
+def list_columns(spec: Register) -> list[tuple[str, str]]:
+    """(field, header) of the columns of the register's list, its print view included."""
+    own = [(name, spec.header(name)) for name in spec.list_columns]
+    listed = set(spec.list_columns)
+    return own + [(name, label) for name, label in TRAILING_COLUMNS if name not in listed]
+
+
+def _choice_rank(field_name: str, codes: list[str]) -> Case:
+    """A choice field ranked in the order its choices are declared (a workflow's states in the order
+    an item goes through them), not by the stored codes' spelling."""
+    return Case(
+        *(When(**{field_name: code}, then=Value(i)) for i, code in enumerate(codes)),
+        default=Value(len(codes)),
+        output_field=IntegerField(),
+    )
+
+
+def sort_keys(spec: Register) -> dict[str, Any]:
+    """What the list may be sorted by, derived from the declaration: each listed column that is a
+    column of the table (no many-to-many), the unit, the state and the due date, each mapped to what
+    the database orders by. People and units sort by their name, linked items by their natural key,
+    choices in their declared order."""
+    keys: dict[str, Any] = {}
+    for name, _ in list_columns(spec):
+        model_field = spec.model_field(name)
+        if model_field.many_to_many or not model_field.concrete:
+            continue
+        if name == "status":
+            keys[name] = _choice_rank(name, [code for code, _ in spec.workflow.choices])
+        elif model_field.is_relation:
+            related = model_field.related_model
+            if related in (Person, Unit):
+                keys[name] = F(f"{name}__name")
+            else:
+                natural = register_for(related).natural_key
+                keys[name] = F(f"{name}__{natural[0]}" if natural else f"{name}__pk")
+        elif model_field.choices:
+            keys[name] = _choice_rank(name, [str(code) for code, _ in model_field.choices])
+        else:
+            keys[name] = F(name)
+    return keys
+
+
+def parse_sort(spec: Register, raw: Any) -> str:
+    """The ``sort`` parameter if it names a sortable column ("field" or "-field"), else "" (anything
+    else a URL may carry is ignored, never an error)."""
+    if not isinstance(raw, str):
+        return ""
+    name = raw.removeprefix("-")
+    return raw if name and name in sort_keys(spec) else ""
+
+
+def ordering(spec: Register, sort: str) -> list[OrderBy]:
+    """ORDER BY of a list sorted by ``sort``: empty values last either way, ties by pk (so pages never
+    repeat or skip an item); newest first when ``sort`` is empty or unknown."""
+    keys = sort_keys(spec)
+    descending = sort.startswith("-")
+    key = keys.get(sort.removeprefix("-"))
+    if key is None:
+        return [F("created_at").desc(), F("pk").desc()]
+    if descending:
+        return [key.desc(nulls_last=True), F("pk").desc()]
+    return [key.asc(nulls_last=True), F("pk").asc()]
 
 
 def items_in(spec: Register, unit_ids: list[int], filters: ListFilters | None = None) -> QuerySet:
-    """The register's items owned by ``unit_ids``, filtered; newest first."""
+    """The register's items owned by ``unit_ids``, filtered, in the order ``filters.sort`` asks for
+    (newest first by default), with the listed links read in the same query."""
     f = filters or ListFilters()
     linked = [n for n in spec.list_columns if spec.model_field(n).many_to_one]
-    items = spec.model.objects.filter(unit_id__in=unit_ids).select_related("unit", "responsible", *linked)
+    many = [n for n in spec.list_columns if spec.model_field(n).many_to_many]
+    items = (
+        spec.model.objects.filter(unit_id__in=unit_ids)
+        .select_related("unit", "responsible", *linked)
+        .prefetch_related(*many)
+    )
     if f.q:
         query = Q()
         for name in spec.search_fields:
@@ -82,7 +159,7 @@ def items_in(spec: Register, unit_ids: list[int], filters: ListFilters | None = 
         condition = due_conditions(now, soon_limit(now)).get(DueState(f.due))
         if condition is not None:
             items = items.exclude(status__in=spec.workflow.closed).filter(condition)
-    return items.order_by("-created_at", "-pk")
+    return items.order_by(*ordering(spec, f.sort))
 
 
 def items_for_export(spec: Register, unit_ids: list[int], filters: ListFilters | None = None) -> QuerySet:
@@ -92,6 +169,30 @@ def items_for_export(spec: Register, unit_ids: list[int], filters: ListFilters |
     links = [f.name for f in spec.model._meta.concrete_fields if f.is_relation]
     many = [c.field for c in spec.columns if spec.model_field(c.field).many_to_many]
     return items.select_related(*links).prefetch_related(*many)
+
+
+def items_for_print(
+    spec: Register, unit_ids: list[int], filters: ListFilters | None, limit: int
+) -> tuple[int, list]:
+    """How many items the list holds, and the first ``limit`` of them in the list's order with their
+    due state: a fixed number of queries however many there are."""
+    items = items_in(spec, unit_ids, filters)
+    total = items.count()
+    return total, with_due_state(spec, items[:limit])
+
+
+def unit_full_name(unit: Unit) -> str:
+    """The unit's name as a heading writes it, with the units above it: 青山县长冈乡, 青山县长冈乡司法所
+    (a name that already starts with its parent's, 长冈乡司法所, 青山县司法局, is not repeated)."""
+    chain = ancestor_chains([unit.pk]).get(unit.pk, [unit.pk])
+    names = dict(Unit.objects.filter(pk__in=chain).values_list("pk", "name"))
+    full, parent = "", ""
+    for pk in reversed(chain):  # from the top down
+        name = names.get(pk, "")
+        if parent and name.startswith(parent):
+            full = full[: len(full) - len(parent)]
+        full, parent = full + name, name
+    return full or unit.name
 
 
 def item_in_scope(spec: Register, pk: int, visible_ids: list[int]):

@@ -14,7 +14,7 @@ from fazhi.core.formats import cn_date
 from fazhi.core.forms import apply_validation_errors
 from fazhi.core.xlsx import xlsx_response
 
-from . import excel, selectors, services, tasks
+from . import excel, printing, selectors, services, tasks
 from .deadlines import today
 from .forms import (
     AttachmentForm,
@@ -42,9 +42,12 @@ def _require_editor(request) -> None:
 
 
 def _filters(request, spec: Register) -> tuple[ListFilterForm, selectors.ListFilters]:
+    """The list's filters as the query string gives them; the order is read apart, so an odd filter
+    value (ignored with its message) keeps the order and an odd ``sort`` is simply ignored."""
+    sort = selectors.parse_sort(spec, request.GET.get("sort"))
     form = ListFilterForm(request.GET or None, spec=spec)
     if not form.is_valid():
-        return form, selectors.ListFilters()
+        return form, selectors.ListFilters(sort=sort)
     data = form.cleaned_data
     return form, selectors.ListFilters(
         q=data["q"].strip(),
@@ -52,7 +55,59 @@ def _filters(request, spec: Register) -> tuple[ListFilterForm, selectors.ListFil
         due=data["due"],
         year=data["year"],
         choices=tuple((name, data[name]) for name in form.choice_fields),
+        sort=sort,
     )
+
+
+def _query(request, *drop: str) -> str:
+    query = request.GET.copy()
+    for name in drop:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _headers(request, spec: Register, sort: str) -> list[dict]:
+    """The list's column headers; a sortable one links to the list sorted by it (ascending first, then
+    the other way), marked with the current direction."""
+    sortable = selectors.sort_keys(spec)
+    base = _query(request, "page", "sort")
+    headers = []
+    for name, label in selectors.list_columns(spec):
+        header = {"label": label, "url": None, "arrow": "", "aria": None, "width": _width(spec, name)}
+        if name in sortable:
+            next_sort = f"-{name}" if sort == name else name
+            header["url"] = f"{base}&sort={next_sort}" if base else f"sort={next_sort}"
+            if sort == name:
+                header["arrow"], header["aria"] = "▲", "ascending"
+            elif sort == f"-{name}":
+                header["arrow"], header["aria"] = "▼", "descending"
+        headers.append(header)
+    return headers
+
+
+def _width(spec: Register, name: str) -> str:
+    """How a column is laid out on paper: dates and short labels (states, choices) kept on one line."""
+    field = spec.model_field(name)
+    if isinstance(field, models.DateField):
+        return "col-date"
+    if name == "status" or field.choices or isinstance(field, models.BooleanField):
+        return "col-short"
+    return ""
+
+
+def _rows(spec: Register, items, viewer) -> list[dict]:
+    """The items as the list's cells (``selectors.list_columns``), presented and masked for ``viewer``."""
+    columns = [(name, _width(spec, name)) for name, _ in selectors.list_columns(spec)]
+    return [
+        {
+            "item": item,
+            "cells": [
+                {"name": name, "width": width, "value": display(spec, item, name, viewer)}
+                for name, width in columns
+            ],
+        }
+        for item in items
+    ]
 
 
 def register_list(request, key: str):
@@ -60,25 +115,41 @@ def register_list(request, key: str):
     form, filters = _filters(request, spec)
     items = selectors.items_in(spec, request.scope.unit_ids, filters)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "item": item,
-            "status": spec.workflow.label(item.status),
-            "cells": [display(spec, item, name, request.user) for name in spec.list_columns],
-        }
-        for item in selectors.with_due_state(spec, page.object_list)
-    ]
-    query = request.GET.copy()
-    query.pop("page", None)
+    rows = _rows(spec, selectors.with_due_state(spec, page.object_list), request.user)
     context = {
         "spec": spec,
         "filters": form,
+        "sort": filters.sort,
         "page": page,
         "rows": rows,
-        "headers": [spec.model._meta.get_field(n).verbose_name for n in spec.list_columns],
-        "query": query.urlencode(),
+        "headers": _headers(request, spec, filters.sort),
+        "query": _query(request, "page"),
     }
     return render(request, "registers/list.html", context)
+
+
+def register_print(request, key: str):
+    """The list as a printable page: the same filters, order, scope and masking, at most
+    ``printing.PRINT_LIMIT`` rows, under a heading that says what it lists."""
+    spec = _spec(key)
+    _, filters = _filters(request, spec)
+    total, items = selectors.items_for_print(spec, request.scope.unit_ids, filters, printing.PRINT_LIMIT)
+    now = today()
+    unit = request.scope.unit
+    heading = printing.list_heading(spec, selectors.unit_full_name(unit) if unit else "", filters, now)
+    context = {
+        "spec": spec,
+        "heading": heading,
+        "conditions": printing.filter_summary(spec, filters),
+        "unit": unit,
+        "total": total,
+        "notice": printing.capped_notice(total),
+        "headers": _headers(request, spec, filters.sort),
+        "rows": _rows(spec, items, request.user),
+        "printed_on": now,
+        "back": f"{reverse('registers:list', args=[key])}?{_query(request, 'page')}",
+    }
+    return render(request, "registers/print_list.html", context)
 
 
 def register_export(request, key: str):
@@ -181,6 +252,31 @@ def item_detail(request, key: str, pk: int):
         "trail": audit_trail(item, {"status": spec.workflow.states}, viewer=request.user),
     }
     return render(request, "registers/detail.html", context)
+
+
+def item_print(request, key: str, pk: int):
+    """One item as a printable page: its fields (masked as on the detail page), child rows and steps."""
+    spec = _spec(key)
+    item = selectors.item_in_scope(spec, pk, request.scope.visible_ids)
+    [item] = selectors.with_due_state(spec, [item])
+    fields = _detail_fields(spec, item, request.user)
+    context = {
+        "spec": spec,
+        "item": item,
+        "title": spec.title(item),
+        "heading": f"{selectors.unit_full_name(item.unit)} {spec.item_label}登记表",
+        "status_label": spec.workflow.label(item.status),
+        "field_rows": [fields[i : i + 2] for i in range(0, len(fields), 2)],
+        "children": _children(spec, item),
+        "summary": spec.summary(item) if spec.summary else [],
+        "timeline": [
+            {"change": t, "to_label": spec.workflow.label(t.to_status)} for t in selectors.timeline(item)
+        ],
+        "attachments": selectors.attachments(item),
+        "printed_on": today(),
+        "back": reverse("registers:detail", args=[key, pk]),
+    }
+    return render(request, "registers/print_detail.html", context)
 
 
 def _formsets(spec: Register, request, item) -> list:
