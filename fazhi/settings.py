@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fazhi.indicators",
     "fazhi.reports",
     "fazhi.registers",
+    "fazhi.enforcement",
     "fazhi.decisions",
     "django_tasks",
     "django_tasks_db",

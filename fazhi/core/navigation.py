@@ -49,6 +49,16 @@ SECTIONS: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "行政执法人员",
+        (
+            register_item("执法证", "enforcement-certificates"),
+            register_item("培训记录", "enforcement-trainings"),
+            register_item("执法资格考试", "enforcement-exams"),
+            NavItem("培训学时核查", "enforcement:training_hours"),
+            NavItem("临期执法证", "enforcement:expiring"),
+        ),
+    ),
+    NavSection(
         "年度报告",
         (
             register_item("年度法治政府建设报告", "annual-reports"),

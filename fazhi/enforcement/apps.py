@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class EnforcementConfig(AppConfig):
+    name = "fazhi.enforcement"
+    verbose_name = "行政执法人员与执法证"
+
+    def ready(self):
+        from . import indicators, registers  # noqa: F401  (declare this app's registers and indicators)

@@ -1,0 +1,50 @@
+"""The indicators of shared/indicators.md (行政执法) that this area's registers count.
+
+- ``enforcement_staff`` 行政执法人员数: certificates in force at the period's end (issued by then, not
+  注销/收回 and not expired by then), 暂扣 included: the people the unit has as 执法人员 on its list.
+- ``certified_staff`` 持证执法人员数: the same, less those whose certificate is 暂扣 now (the current
+  state; a suspension already lifted is not counted back).
+  Both count certificates: a person holding two (two 执法领域) is counted twice; the demo and the usual
+  practice issue one per person.
+- ``certificates_issued`` 换(发)执法证件数: certificates issued in the period (new and renewed).
+- ``certificates_revoked`` 收回注销执法证件数: certificates 注销 or 收回 in the period.
+- ``exam_candidates`` / ``exam_pass_rate``: sittings of the 执法资格考试 in the period (voided records
+  left out), and the share passed (numerator: passed sittings; denominator: all sittings).
+- ``training_hours_compliance_rate`` is a per-person sum against a threshold, which the engine's row
+  counts cannot express; ``selectors.training_compliance`` computes it for the page and the export.
+"""
+
+from django.db.models import Q
+
+from fazhi.indicators.formulas import Count, Definition, InForce, Ratio, define
+
+from .models import Certificate, CertificateStatus, ExamSitting, RecordStatus
+
+COUNTED = ~Q(status=RecordStatus.VOIDED)
+CLOSED = Q(status__in=[CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN])
+
+define(
+    Definition(
+        "enforcement_staff",
+        InForce(Certificate, "issued_on", "ended_on"),
+        basis="期末持有未注销、未收回且在有效期内执法证的人员（含暂扣）",
+    ),
+    Definition(
+        "certified_staff",
+        InForce(Certificate, "issued_on", "ended_on", ~Q(status=CertificateStatus.SUSPENDED)),
+        basis="期末持有有效执法证的人员（不含当前暂扣）",
+    ),
+    Definition("certificates_issued", Count(Certificate, "issued_on"), basis="期内发放（含换发）的执法证"),
+    Definition(
+        "certificates_revoked", Count(Certificate, "closed_on", CLOSED), basis="期内注销、收回的执法证"
+    ),
+    Definition("exam_candidates", Count(ExamSitting, "sat_on", COUNTED), basis="期内参加执法资格考试的人次"),
+    Definition(
+        "exam_pass_rate",
+        Ratio(
+            numerator=(Count(ExamSitting, "sat_on", COUNTED & Q(passed=True)),),
+            denominator=(Count(ExamSitting, "sat_on", COUNTED),),
+        ),
+        basis="考试合格人次 / 参加考试人次",
+    ),
+)
