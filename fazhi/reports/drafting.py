@@ -260,8 +260,9 @@ def shortcomings_part(unit: Unit, year: int, figures: list[dashboard.FigureRow],
         )
     overdue = _overdue(unit_ids)
     if overdue:
-        listed = "，".join(f"{label}{n}件" for label, n, _ in overdue)
-        lines.append(f"部分事项未在法定期限内办结。截至{cn_date(today())}，尚有{listed}逾期未办结。")
+        # each count followed by 逾期: the analyzer reads a backlog, not what the register's indicator counts
+        listed = "，".join(f"{label}{n}件逾期未办结" for label, n, _ in overdue)
+        lines.append(f"部分事项未在法定期限内办结。截至{cn_date(today())}，尚有{listed}。")
         for label, _, examples in overdue:
             causes = "；".join(f"“{title}”，{cause or '逾期原因尚未登记'}" for title, cause in examples)
             lines[-1] += f"其中{label}{causes}。"

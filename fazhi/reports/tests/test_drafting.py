@@ -129,6 +129,17 @@ def test_shortcomings_name_the_units_below_target_and_the_overdue_items_with_the
     assert text.startswith("一是") and "二是规范性文件报备及时率为50%，未达到100%的目标要求" in text
     assert "未达标的有河口镇（0%）。" in text
     assert "尚有合法性审查1件逾期未办结" in text
+    # a backlog of several registers is never read back as what their indicators count
+    from fazhi.reports.analyzer.analyze import analyze_text
+
+    listed = drafting.shortcomings_part(county["county"], 2024, [], scope)
+    backlog = (
+        "截至2026年12月2日，尚有行政规范性文件6件逾期未办结，赋权承接事项4件逾期未办结，"
+        "合法性审查2件逾期未办结。"
+    )
+    facts = analyze_text(f"报告\n二、存在的不足\n{backlog}", "r.txt")["facts"]
+    assert [f["indicator"] for f in facts] == [None, None, None]
+    assert "件逾期未办结，" in listed or "件逾期未办结。" in listed
     assert "关于河道采砂的管理办法”，送审材料不全，等待补充" in text
 
 
