@@ -62,3 +62,16 @@ def county(db):
         code="C-T2V1", name="河口村", level=UnitLevel.VILLAGE, parent=units["hekou"]
     )
     return units
+
+
+@pytest.fixture(scope="module")
+def demo_county(django_db_setup, django_db_blocker):
+    """The demo county, built once for a test module and rolled back after it; each test's own writes
+    are rolled back at its end (its ``db`` transaction is a savepoint inside this one)."""
+    from django.db import transaction
+
+    from fazhi.core.demo import build_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_demo(seed=3)
+        transaction.set_rollback(True)

@@ -43,8 +43,7 @@ def test_demo_rejects_bad_scale():
 
 
 @pytest.mark.parametrize("username", ["admin", "yfzx", "changgang", "lingdao"])
-def test_main_pages_render_for_every_demo_role(client, username):
-    build_demo(seed=3)
+def test_main_pages_render_for_every_demo_role(demo_county, client, username):
     client.force_login(User.objects.get(username=username))
     for name in ("home", "org:unit_list", "org:person_list", "rules:list", "workdays:calendar"):
         response = client.get(reverse(name))
@@ -54,8 +53,7 @@ def test_main_pages_render_for_every_demo_role(client, username):
     assert "年度报送节点" in home and "期限计算器" in home
 
 
-def test_deadline_calculator_partial(client):
-    build_demo(seed=3)
+def test_deadline_calculator_partial(demo_county, client):
     client.force_login(User.objects.get(username="yfzx"))
     url = reverse("workdays:deadline")
     page = client.get(url, {"start": "2024-02-07", "rule": "reconsideration.acceptance"}).content.decode()
@@ -68,8 +66,7 @@ def test_deadline_calculator_partial(client):
     assert "请选择一项法定期限" in page
 
 
-def test_admin_loads_a_schedule_through_the_form(client):
-    build_demo(seed=3)
+def test_admin_loads_a_schedule_through_the_form(demo_county, client):
     client.force_login(User.objects.get(username="admin"))
     data = {
         "year": 2027,
