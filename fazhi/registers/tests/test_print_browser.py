@@ -2,56 +2,28 @@
 ways, and its print view is a bare A4 landscape sheet whose table header repeats on every page.
 Screenshots and the printed PDF go to var/test-artifacts/."""
 
-import os
 import re
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
+from fazhi.core.tests.test_browser import ARTIFACTS, CHROMIUM, login, page  # noqa: F401  (the fixture)
 from fazhi.decisions.registers import LEGALITY_REVIEWS
 from fazhi.org.models import UserRole
 from fazhi.org.tests.factories import UserFactory
 from fazhi.registers.testing import Maker
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "var" / "test-artifacts"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (make browser)"),
 ]
 
 
-@pytest.fixture
-def page(transactional_db, live_server):  # this order: the server stops before the test database goes
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread beside the ORM
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
-        yield page
-        browser.close()
-        # Inside Playwright's greenlet the test's ORM calls open a connection of their own; close it, or
-        # PostgreSQL refuses to drop the test database while it is open.
-        connections.close_all()
-
-
-def login(page, username):
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass-word-123")
-    page.click("button[type=submit]")
-
-
-def _numbers(page) -> list[str]:
+def _numbers(page) -> list[str]:  # noqa: F811
     return page.locator("table tbody tr td:nth-child(1)").all_inner_texts()
 
 
-def test_sort_a_list_by_its_header_and_print_it(page, county):
+def test_sort_a_list_by_its_header_and_print_it(page, county):  # noqa: F811
     user = UserFactory(
         unit=county["changgang"], role=UserRole.OPERATOR, username="changgang", first_name="王经办"
     )
