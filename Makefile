@@ -61,6 +61,7 @@ bench: setup
 	$(BIN)/python bench/analyzer_throughput.py
 	$(BIN)/python bench/indicators_engine.py
 	$(BIN)/python bench/register_import.py
+	$(BIN)/python bench/random_draw.py
 
 clean:
 	rm -rf $(VENV) node_modules var

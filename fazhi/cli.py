@@ -522,6 +522,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- draw (双随机) ----------------------------------------------------------------------------------
+def cmd_draw(args: argparse.Namespace) -> int:
+    """Re-derive a 抽查计划's draw from its frozen pools (checked against the published SHA-256) and seed."""
+    from fazhi.inspections.models import InspectionPlan
+    from fazhi.inspections.services import verify
+
+    plan = InspectionPlan.objects.filter(pk=args.plan).first()
+    if plan is None:
+        raise BadInput(f"没有编号为{args.plan}的抽查计划 / no such plan")
+    report = verify(plan)
+    print(f"抽查计划{plan.pk}：{plan}")
+    for line in report.lines:
+        print(f"  {line}")
+    print(f"核验结果：{report.verdict} / {'consistent' if report.consistent else 'NOT consistent'}")
+    return 0 if report.consistent else 1
+
+
 # -- manage -----------------------------------------------------------------------------------------
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -664,6 +681,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="fazhi backup 生成的备份文件")
     p.add_argument("--force", action="store_true", help="覆盖已有数据的数据库 / overwrite existing data")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("draw", help="双随机抽查 / random inspection draws")
+    dsub = p.add_subparsers(dest="draw_command", required=True)
+    d = dsub.add_parser("verify", help="由公布的名录摘要和种子重新抽取并比对 / re-derive and compare a draw")
+    d.add_argument("plan", type=int, help="抽查计划编号 / plan id")
+    p.set_defaults(func=cmd_draw)
 
     p = sub.add_parser("manage", help="Django 管理命令（系统管理员用）/ Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fazhi.registers",
     "fazhi.enforcement",
     "fazhi.decisions",
+    "fazhi.inspections",
     "django_tasks",
     "django_tasks_db",
     "fazhi.jobs",

@@ -58,6 +58,7 @@ SECTIONS: tuple[NavSection, ...] = (
             NavItem("临期执法证", "enforcement:expiring"),
         ),
     ),
+    NavSection("双随机一公开", (NavItem("双随机抽查", "inspections:plan_list"),)),
     NavSection(
         "年度报告",
         (

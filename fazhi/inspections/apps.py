@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class InspectionsConfig(AppConfig):
+    name = "fazhi.inspections"
+    verbose_name = "双随机、一公开"
+
+    def ready(self):
+        from . import registers  # noqa: F401  (declare this app's registers)
