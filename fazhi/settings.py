@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fazhi.reports",
     "fazhi.registers",
     "fazhi.enforcement",
+    "fazhi.casereview",
     "fazhi.decisions",
     "fazhi.inspections",
     "django_tasks",

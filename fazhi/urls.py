@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("fazhi.reports.urls")),
     path("registers/", include("fazhi.registers.urls")),
     path("decisions/", include("fazhi.decisions.urls")),
+    path("casereview/", include("fazhi.casereview.urls")),
     path("inspections/", include("fazhi.inspections.urls")),
     path("enforcement/", include("fazhi.enforcement.urls")),
     path("indicators/", include("fazhi.indicators.urls")),

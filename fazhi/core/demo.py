@@ -19,6 +19,7 @@ from django.utils import timezone
 CONTRIBUTORS = [
     "fazhi.org.demo.build",
     "fazhi.decisions.demo.build",
+    "fazhi.casereview.demo.build",
     "fazhi.enforcement.demo.build",
     "fazhi.indicators.demo.build",
     "fazhi.reports.demo.build",

@@ -49,6 +49,14 @@ SECTIONS: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "案卷评查",
+        (
+            register_item("案卷评查记录", "case-file-reviews"),
+            register_item("评查整改", "case-review-rectifications"),
+            NavItem("评查标准", "casereview:rubric"),
+        ),
+    ),
+    NavSection(
         "行政执法人员",
         (
             register_item("执法证", "enforcement-certificates"),
