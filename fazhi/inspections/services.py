@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -365,6 +366,17 @@ def verify(plan: InspectionPlan) -> Verification:
             f"不同的对象：{'、'.join(differ[:10]) or '数量不同'}）"
         )
     return report
+
+
+def verify_cached(plan: InspectionPlan) -> Verification:
+    """``verify`` of the plan at its version, re-derived once an hour at most: the public page must not
+    let every visitor re-run a draw over a million objects (``fazhi draw verify`` always re-derives)."""
+    key = f"inspections:verify:{plan.pk}:{plan.version}"
+    found = cache.get(key)
+    if found is None:
+        found = verify(InspectionPlan.objects.get(pk=plan.pk))
+        cache.set(key, found, 3600)
+    return found
 
 
 def as_dict(selection: list[draw.Selection]) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from . import draw, services
 from .models import InspectionPlan, PlanStatus
 
 POOLS = {"objects": "objects_text", "inspectors": "inspectors_text", "conflicts": "conflicts_text"}
+FROZEN_TEXTS = tuple(POOLS.values())  # up to tens of megabytes: read only where they are used
 
 
 class PlanForm(forms.ModelForm):
@@ -61,12 +62,14 @@ def plan_list(request):
                 return redirect("inspections:plan_detail", plan.pk)
     elif request.method == "POST":
         raise PermissionDenied("您没有登记抽查计划的权限。")
-    plans = InspectionPlan.objects.filter(unit_id__in=scope.unit_ids).select_related("unit")
+    plans = (
+        InspectionPlan.objects.filter(unit_id__in=scope.unit_ids).select_related("unit").defer(*FROZEN_TEXTS)
+    )
     return render(request, "inspections/plan_list.html", {"plans": plans, "form": form})
 
 
 def _plan_in_scope(request, pk: int) -> InspectionPlan:
-    plan = get_object_or_404(InspectionPlan.objects.select_related("unit"), pk=pk)
+    plan = get_object_or_404(InspectionPlan.objects.select_related("unit").defer(*FROZEN_TEXTS), pk=pk)
     assert_unit_in_scope(request.scope.visible_ids, plan.unit)
     return plan
 
@@ -129,11 +132,11 @@ def plan_step(request, pk: int, step: str):
 def plan_public(request, pk: int):
     """核验页: the published hashes, the seed and its source, how to check them by hand, and the result
     of checking them here."""
-    plan = get_object_or_404(InspectionPlan.objects.select_related("unit"), pk=pk)
+    plan = get_object_or_404(InspectionPlan.objects.select_related("unit").defer(*FROZEN_TEXTS), pk=pk)
     if plan.status == PlanStatus.DRAFT:
         raise Http404("抽查计划尚未公布。")
     drawn = list(plan.drawn.all())
-    verification = services.verify(plan) if plan.seed and drawn else None
+    verification = services.verify_cached(plan) if plan.seed and drawn else None
     example = drawn[0] if drawn else None
     context = {
         "plan": plan,
@@ -150,8 +153,10 @@ def plan_public(request, pk: int):
 @require_safe
 def pool_file(request, pk: int, pool: str):
     """A frozen pool exactly as hashed (UTF-8, LF): ``sha256sum`` of the download is the published hash."""
-    plan = get_object_or_404(InspectionPlan, pk=pk)
-    if pool not in POOLS or plan.status == PlanStatus.DRAFT:
+    if pool not in POOLS:
+        raise Http404("没有这个名录。")
+    plan = get_object_or_404(InspectionPlan.objects.only("status", POOLS[pool]), pk=pk)
+    if plan.status == PlanStatus.DRAFT:
         raise Http404("没有这个名录。")
     response = HttpResponse(
         getattr(plan, POOLS[pool]).encode("utf-8"), content_type="text/plain; charset=utf-8"
