@@ -17,8 +17,18 @@ from fazhi.registers.deadlines import today as local_today
 from fazhi.registers.services import refresh_deadline
 from fazhi.registers.spec import register_for
 
-from .models import Certificate, EnforcementField, ExamSitting, Training
-from .registers import certificate_derive
+from .models import (
+    CaseStatus,
+    CaseType,
+    Certificate,
+    EnforcementCase,
+    EnforcementField,
+    ExamSitting,
+    Outcome,
+    PartyKind,
+    Training,
+)
+from .registers import case_derive, certificate_derive
 
 FIELDS = {
     "市场监管局": EnforcementField.MARKET, "生态环境分局": EnforcementField.ECOLOGY,
@@ -39,6 +49,8 @@ def _save(model, items: list, steps: _Steps, timelines: list) -> None:
     for item in items:
         if model is Certificate:
             certificate_derive(item)
+        if model is EnforcementCase:
+            case_derive(item)
         refresh_deadline(spec, item)
     if steps.history:
         created = bulk_create_with_history(items, model, batch_size=2000, default_change_reason="演示数据")
@@ -154,7 +166,88 @@ def build(ctx: DemoContext) -> None:
     _save(Certificate, certificates, steps, cert_steps)
     _save(Training, trainings, steps, training_steps)
     _save(ExamSitting, exams, steps, exam_steps)
+    cases, case_steps = _cases(ctx, rng, certificates, today)
+    _save(EnforcementCase, cases, steps, case_steps)
     ctx.rows["status changes"] += steps.save(by)
+    ctx.rows[EnforcementCase._meta.verbose_name] += len(cases)
     ctx.rows[Certificate._meta.verbose_name] += len(certificates)
     ctx.rows[Training._meta.verbose_name] += len(trainings)
     ctx.rows[ExamSitting._meta.verbose_name] += len(exams)
+
+
+CAUSES = [
+    "未按规定公示食品经营许可证", "占道经营", "违规设置户外广告", "未取得道路运输经营许可擅自经营",
+    "超标排放水污染物", "销售不符合安全标准的农药", "未按规定开展安全生产教育培训", "违法占用耕地建房",
+    "经营场所未落实消防安全责任", "未经许可经营网吧",
+]  # fmt: skip
+PARTIES = ["商贸有限公司", "餐饮店", "物流有限公司", "农业专业合作社", "建材经营部", "便利店"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ["建国", "秀英", "志强", "丽娟", "海峰", "春梅", "卫东", "桂兰"]
+CASE_STEPS = [
+    ("调查取证", CaseStatus.INVESTIGATING, "investigated_on", 20),
+    ("告知", CaseStatus.NOTIFIED, "notified_on", 15),
+    ("法制审核", CaseStatus.REVIEWED, "legal_review_on", 7),
+    ("作出决定", CaseStatus.DECIDED, "decided_on", 5),
+    ("送达", CaseStatus.SERVED, "served_on", 3),
+    ("执行", CaseStatus.EXECUTED, "executed_on", 20),
+    ("结案", CaseStatus.CLOSED, "closed_on", 10),
+]
+
+
+def _cases(ctx: DemoContext, rng: random.Random, certificates: list, today: date):
+    """Cases of the units with two officers certified throughout: a few hundred at scale 1, mostly
+    closed, about a quarter filed in the last hundred days and open with their limits around today."""
+    by_unit: dict[int, list[Certificate]] = {}
+    for cert in certificates:
+        if cert.status == "valid":
+            by_unit.setdefault(cert.unit_id, []).append(cert)
+    cases, timelines = [], []
+    first = date(ctx.years[0], 1, 1)
+    n = 0
+    for unit_id, certs in sorted(by_unit.items()):
+        for _ in range(4 * ctx.scale):
+            filed = first + timedelta(days=rng.randrange((today - first).days - 10))
+            if rng.random() < 0.25:
+                filed = today - timedelta(days=rng.randint(10, 100))
+            end = min(filed + timedelta(days=100), today)
+            officers = [c.holder for c in certs if c.issued_on <= filed and c.expires_on >= end]
+            if len(officers) < 2:
+                continue
+            n += 1
+            lead, co = rng.sample(officers, 2)
+            person = rng.random() < 0.4
+            party = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            case = EnforcementCase(
+                unit_id=unit_id, status=CaseStatus.FILED, number=f"执罚立〔{filed.year}〕{n}号",
+                case_type=CaseType.PENALTY, party_kind=PartyKind.PERSON if person else PartyKind.ORGANIZATION,
+                party_person=party,
+                party_organization="" if person else f"青山县{party[-2:]}{rng.choice(PARTIES)}",
+                cause=rng.choice(CAUSES), lead_handler=lead, co_handler=co, filed_on=filed,
+                major=rng.random() < 0.15,
+            )  # fmt: skip
+            timeline = [("登记", CaseStatus.FILED, filed)]
+            on = filed
+            for label, to, field, days in CASE_STEPS:
+                if to == CaseStatus.REVIEWED and not case.major and rng.random() < 0.7:
+                    continue
+                on = on + timedelta(days=rng.randint(1, days))
+                if on > today:
+                    break
+                setattr(case, field, on)
+                case.status = to
+                timeline.append((label, to, on))
+                if to == CaseStatus.DECIDED:
+                    roll = rng.random()
+                    case.outcome = (
+                        Outcome.PENALTY if roll < 0.8 else Outcome.NO_PENALTY_MINOR if roll < 0.9
+                        else Outcome.NO_PENALTY_FIRST
+                    )  # fmt: skip
+                    if case.outcome != Outcome.PENALTY:
+                        break  # 不予处罚: closed by hand later
+                    case.fine_amount = Decimal(rng.choice([500, 2000, 5000, 10000, 50000]))
+                    published = on + timedelta(days=rng.randint(1, 12))
+                    if published <= today and rng.random() < 0.9:
+                        case.published_on = published
+            cases.append(case)
+            timelines.append(timeline)
+    return cases, timelines

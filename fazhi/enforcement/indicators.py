@@ -14,11 +14,19 @@
   counts cannot express; ``selectors.training_compliance`` computes it for the page and the export.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from fazhi.indicators.formulas import Count, Definition, InForce, Ratio, define
 
-from .models import Certificate, CertificateStatus, ExamSitting, RecordStatus
+from .models import (
+    CaseType,
+    Certificate,
+    CertificateStatus,
+    EnforcementCase,
+    ExamSitting,
+    Outcome,
+    RecordStatus,
+)
 
 COUNTED = ~Q(status=RecordStatus.VOIDED)
 CLOSED = Q(status__in=[CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN])
@@ -46,5 +54,56 @@ define(
             denominator=(Count(ExamSitting, "sat_on", COUNTED),),
         ),
         basis="考试合格人次 / 参加考试人次",
+    ),
+)
+
+# -- 行政执法案件 (issue 13 §2): counted at the decision date; 撤销案件 is no decision on the merits.
+DECIDED = Q(decided_on__isnull=False) & ~Q(outcome=Outcome.REVOKED)
+MAJOR = DECIDED & Q(major=True)
+PUNISHED = Q(outcome=Outcome.PENALTY)
+
+define(
+    Definition(
+        "penalty_cases",
+        Count(EnforcementCase, "decided_on", PUNISHED & Q(case_type=CaseType.PENALTY)),
+        basis="期内作出行政处罚决定的案件",
+    ),
+    Definition(
+        "major_decision_legal_review_rate",
+        Ratio(
+            numerator=(
+                Count(
+                    EnforcementCase,
+                    "decided_on",
+                    MAJOR & Q(legal_review_on__isnull=False, legal_review_on__lte=F("decided_on")),
+                ),
+            ),
+            denominator=(Count(EnforcementCase, "decided_on", MAJOR),),
+        ),
+        basis="决定前经法制审核的重大执法决定 / 期内作出的重大执法决定",
+    ),
+    Definition(
+        "no_penalty_first_offense",
+        Count(EnforcementCase, "decided_on", Q(outcome=Outcome.NO_PENALTY_FIRST)),
+        basis="期内首违不罚的案件",
+    ),
+    Definition(
+        "no_penalty_minor",
+        Count(EnforcementCase, "decided_on", Q(outcome=Outcome.NO_PENALTY_MINOR)),
+        basis="期内因违法行为轻微并及时改正不予处罚的案件",
+    ),
+    Definition(
+        "penalty_publicity_timely_rate",
+        Ratio(
+            numerator=(
+                Count(
+                    EnforcementCase,
+                    "decided_on",
+                    PUNISHED & Q(published_on__isnull=False, published_on__lte=F("publicity_due")),
+                ),
+            ),
+            denominator=(Count(EnforcementCase, "decided_on", PUNISHED),),
+        ),
+        basis="期限内公示的行政处罚决定 / 期内作出的行政处罚决定",
     ),
 )

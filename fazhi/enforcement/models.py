@@ -1,9 +1,11 @@
 """The 台账 of 行政执法人员: 执法证 (enforcement certificates), 培训记录 and 执法资格考试."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from fazhi.core.formats import cn_date
+from fazhi.org.fields import PersonalDataField
 from fazhi.registers.models import RegisterItem, filled_in, not_before, status_field, valid_status
 
 
@@ -143,3 +145,201 @@ class ExamSitting(RegisterItem):
 
     def __str__(self) -> str:
         return f"{self.person.name if self.person_id else ''}{self.sat_on}考试"
+
+
+# -- 行政执法案件 (issue 13 §2) -------------------------------------------------------------------------
+class PersonNameField(PersonalDataField):
+    """A natural person's name: personal data, shown as 张** to those who may not see it in full."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 50)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def mask(value: str) -> str:
+        return value[:1] + "*" * max(len(value) - 1, 1)
+
+
+class MajorCatalogueItem(RegisterItem):
+    """An item of the unit's 重大执法决定法制审核目录清单 (国办发〔2018〕118号): a kind of decision that must
+    pass 法制审核 before it is made."""
+
+    status = status_field(RecordStatus)
+    title = models.CharField("目录事项", max_length=200)
+    basis = models.CharField("认定标准", max_length=300, blank=True)
+    listed_on = models.DateField("列入日期")
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "title"], name="major_catalogue_title_unique_in_unit"),
+            valid_status(RecordStatus, "major_catalogue_status_valid"),
+        ]
+        verbose_name = "重大执法决定目录事项"
+        verbose_name_plural = "重大执法决定目录"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseType(models.TextChoices):
+    PENALTY = "penalty", "行政处罚"
+    LICENSE = "license", "行政许可"
+    COERCION = "coercion", "行政强制"
+    INSPECTION = "inspection", "行政检查"
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", "自然人"
+    ORGANIZATION = "organization", "法人或其他组织"
+
+
+class Outcome(models.TextChoices):
+    PENALTY = "penalty", "给予行政处罚"
+    NO_PENALTY_MINOR = "minor", "不予处罚（违法行为轻微并及时改正）"
+    NO_PENALTY_FIRST = "first", "不予处罚（首违不罚）"
+    NO_PENALTY_OTHER = "other", "不予处罚（其他情形）"
+    REVOKED = "revoked", "撤销案件"
+
+
+class CaseStatus(models.TextChoices):
+    FILED = "filed", "已立案"
+    INVESTIGATING = "investigating", "调查取证"
+    NOTIFIED = "notified", "已告知"
+    REVIEWED = "reviewed", "已法制审核"
+    DECIDED = "decided", "已决定"
+    SERVED = "served", "已送达"
+    EXECUTED = "executed", "已执行"
+    CLOSED = "closed", "已结案"
+
+
+CASE_DATES = [
+    # (later, earlier): the order 《行政处罚法》 gives the steps of a case
+    ("investigated_on", "filed_on"),
+    ("notified_on", "investigated_on"),
+    ("legal_review_on", "notified_on"),
+    ("decided_on", "notified_on"),
+    ("decided_on", "legal_review_on"),
+    ("served_on", "decided_on"),
+    ("executed_on", "served_on"),
+    ("closed_on", "executed_on"),
+    ("published_on", "decided_on"),
+]
+
+
+class EnforcementCase(RegisterItem):
+    """行政执法案件: one case of a unit, from 立案 to 结案 (行政处罚 first; 许可/强制/检查 by ``case_type``).
+
+    The two officers (主办、协办执法人员) must hold a valid 执法证 on the day of 立案 and of 决定
+    (《行政处罚法》第四十二条, rule ``penalty.officers_min``); a major case (in the unit's 重大执法决定目录,
+    or flagged) is decided only after 法制审核 (《行政处罚法》第五十八条)."""
+
+    status = status_field(CaseStatus)
+    number = models.CharField("案件编号", max_length=60)
+    case_type = models.CharField(
+        "案件类型", max_length=20, choices=CaseType.choices, default=CaseType.PENALTY
+    )
+    party_kind = models.CharField("当事人类型", max_length=20, choices=PartyKind.choices)
+    party_person = PersonNameField("当事人姓名或法定代表人", blank=True)
+    party_organization = models.CharField("单位名称或字号", max_length=200, blank=True)
+    cause = models.CharField("案由", max_length=300)
+    lead_handler = models.ForeignKey(
+        "org.Person", verbose_name="主办执法人员", on_delete=models.PROTECT, related_name="+"
+    )
+    co_handler = models.ForeignKey(
+        "org.Person", verbose_name="协办执法人员", on_delete=models.PROTECT, related_name="+"
+    )
+    major_item = models.ForeignKey(
+        MajorCatalogueItem,
+        verbose_name="重大执法决定目录事项",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    major = models.BooleanField("重大执法决定", default=False)
+    filed_on = models.DateField("立案日期")
+    investigated_on = models.DateField("调查终结日期", null=True, blank=True)
+    notified_on = models.DateField("告知日期", null=True, blank=True)
+    hearing_requested = models.BooleanField("当事人要求听证", default=False)
+    legal_review_on = models.DateField("法制审核日期", null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    outcome = models.CharField("处理结果", max_length=20, choices=Outcome.choices, blank=True)
+    fine_amount = models.DecimalField(
+        "罚没金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    served_on = models.DateField("送达日期", null=True, blank=True)
+    executed_on = models.DateField("执行完毕日期", null=True, blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    published_on = models.DateField("公示日期", null=True, blank=True)
+    publicity_due = models.DateField("公示期限", null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-filed_on", "-pk"]
+        indexes = [models.Index(fields=["unit", "decided_on", "outcome"], name="case_figures")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="case_number_unique_in_unit"),
+            valid_status(CaseStatus, "case_status_valid"),
+            *(not_before(later, earlier, f"case_{later}_after_{earlier}") for later, earlier in CASE_DATES),
+            models.CheckConstraint(
+                condition=models.Q(fine_amount__isnull=True) | models.Q(fine_amount__gte=0),
+                name="case_fine_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(lead_handler=models.F("co_handler")), name="case_two_handlers"
+            ),
+            filled_in(
+                [CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTED, CaseStatus.CLOSED],
+                ["decided_on", "outcome"],
+                "case_decided_has_outcome",
+            ),
+        ]
+        verbose_name = "行政执法案件"
+        verbose_name_plural = "行政执法案件"
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_major(self) -> bool:
+        return self.major or self.major_item_id is not None
+
+    def clean(self):
+        from .selectors import officer_problems  # the selectors import this module
+
+        errors: dict[str, list[str]] = {}
+
+        def add(name: str, message: str) -> None:
+            errors.setdefault(name, []).append(message)
+
+        if self.party_kind == PartyKind.PERSON and not self.party_person:
+            add("party_person", "当事人为自然人时，应填写当事人姓名。")
+        if self.party_kind == PartyKind.ORGANIZATION and not self.party_organization:
+            add("party_organization", "当事人为法人或其他组织时，应填写单位名称。")
+        for later, earlier in CASE_DATES:
+            a, b = getattr(self, later), getattr(self, earlier)
+            if a and b and a < b:
+                add(
+                    later,
+                    f"{self._label(later)}（{cn_date(a)}）不能早于{self._label(earlier)}（{cn_date(b)}）。",
+                )
+        if self.fine_amount is not None and self.fine_amount < 0:
+            add("fine_amount", "罚没金额不能为负数。")
+        if self.fine_amount and self.outcome and self.outcome != Outcome.PENALTY:
+            add("fine_amount", f"处理结果为“{self.get_outcome_display()}”时不应有罚没金额。")
+        if self.lead_handler_id and self.co_handler_id:
+            # not under either field: the scope check reports a person out of reach there first
+            handlers = [("主办执法人员", self.lead_handler), ("协办执法人员", self.co_handler)]
+            unit = self.unit if self.unit_id else None
+            for on, act in ((self.filed_on, "立案"), (self.decided_on, "决定")):
+                if on:
+                    for message in officer_problems(handlers, on, act, unit):
+                        add(NON_FIELD_ERRORS, message)
+        if errors:
+            raise ValidationError(errors)
+
+    def _label(self, name: str) -> str:
+        return str(self._meta.get_field(name).verbose_name)

@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fazhi.core.formats import cn_date
-from fazhi.registers.deadlines import Deadline
+from fazhi.registers.deadlines import Deadline, rule_deadline
 from fazhi.registers.spec import Column, Register, register
 from fazhi.rules.services import effective_rule
 
 from . import workflows
-from .models import Certificate, CertificateStatus, ExamSitting, Training
+from .models import (
+    CaseStatus,
+    Certificate,
+    CertificateStatus,
+    EnforcementCase,
+    ExamSitting,
+    MajorCatalogueItem,
+    Outcome,
+    Training,
+)
 
 
 def certificate_deadline(certificate: Certificate) -> Deadline | None:
@@ -125,5 +134,108 @@ EXAMS = register(
         natural_key=("ticket",),
         title_field="ticket",
         year_field="sat_on",
+    )
+)
+
+
+def case_deadline(case: EnforcementCase) -> Deadline | None:
+    """The case's next statutory time limit: the decision 90 days after 立案 (penalty.decision), then
+    送达 7 working days after 决定 (penalty.service), then 公示 of a penalty decision (publicity_penalty)."""
+    if case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.REVIEWED):
+        return rule_deadline("penalty.decision", case.filed_on, case.unit, "作出行政处罚决定")
+    if case.decided_on is None or case.status == CaseStatus.CLOSED:
+        return None
+    if case.served_on is None:
+        return rule_deadline("penalty.service", case.decided_on, case.unit, "送达行政处罚决定书")
+    if case.outcome == Outcome.PENALTY and case.published_on is None:
+        return rule_deadline("enforcement.publicity_penalty", case.decided_on, case.unit, "公示行政处罚决定")
+    return None
+
+
+def case_derive(case: EnforcementCase) -> None:
+    """A case in the unit's 重大执法决定目录 is major; the 公示 due date of a penalty decision is kept so
+    the publicity indicator counts in SQL."""
+    if case.major_item_id is not None:
+        case.major = True
+    if case.decided_on and case.outcome == Outcome.PENALTY:
+        case.publicity_due = rule_deadline(
+            "enforcement.publicity_penalty", case.decided_on, case.unit, "公示行政处罚决定"
+        ).due
+    else:
+        case.publicity_due = None
+
+
+def case_summary(case: EnforcementCase) -> list[tuple[str, str]]:
+    facts = [("重大执法决定", "是（须经法制审核方可决定）" if case.is_major else "否")]
+    if case.publicity_due:
+        facts.append(("公示期限", cn_date(case.publicity_due)))
+    return facts
+
+
+MAJOR_CATALOGUE = register(
+    Register(
+        key="enforcement-major-catalogue",
+        model=MajorCatalogueItem,
+        label="重大执法决定法制审核目录",
+        item_label="重大执法决定目录事项",
+        workflow=workflows.RECORD_WORKFLOW,
+        columns=(
+            UNIT,
+            Column("title", required=True, listed=True, search=True),
+            Column("basis", listed=True),
+            Column("listed_on", required=True, listed=True),
+            Column("void_reason"),
+            RESPONSIBLE,
+            STATUS,
+            NOTE,
+        ),
+        natural_key=("title",),
+        title_field="title",
+        year_field="listed_on",
+    )
+)
+
+CASES = register(
+    Register(
+        key="enforcement-cases",
+        model=EnforcementCase,
+        label="行政执法案件台账",
+        item_label="行政执法案件",
+        workflow=workflows.CASE_WORKFLOW,
+        columns=(
+            UNIT,
+            Column("number", required=True, listed=True, search=True),
+            Column("case_type", required=True, listed=True, filter=True),
+            Column("party_kind", required=True, filter=True),
+            Column("party_person", listed=True),
+            Column("party_organization", listed=True, search=True),
+            Column("cause", required=True, listed=True, search=True),
+            Column("lead_handler", required=True, search=True),
+            Column("co_handler", required=True, search=True),
+            Column("major_item"),
+            Column("major", filter=True),
+            Column("filed_on", required=True, listed=True),
+            Column("investigated_on"),
+            Column("notified_on"),
+            Column("hearing_requested"),
+            Column("legal_review_on"),
+            Column("decided_on", listed=True),
+            Column("outcome", filter=True),
+            Column("fine_amount"),
+            Column("served_on"),
+            Column("executed_on"),
+            Column("closed_on"),
+            Column("published_on"),
+            Column("publicity_due", importable=False, planned=True),
+            RESPONSIBLE,
+            STATUS,
+            NOTE,
+        ),
+        natural_key=("number",),
+        title_field="number",
+        year_field="filed_on",
+        deadline=case_deadline,
+        derive=case_derive,
+        summary=case_summary,
     )
 )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from fazhi.core.formats import cn_date
 from fazhi.org.models import Person, Unit
 from fazhi.rules.services import effective_rule
 
@@ -110,3 +111,30 @@ def training_compliance(unit_ids: Iterable[int], year: int, unit: Unit | None = 
     ``year`` whose recorded hours reach rule ``enforcement.training_hours``, over all such holders."""
     rows = training_hours(unit_ids, year, unit)
     return sum(1 for row in rows if row.hours >= row.required), len(rows)
+
+
+def officer_problems(
+    handlers: Iterable[tuple[str, Person]], on: date, act: str, unit: Unit | None = None
+) -> list[str]:
+    """Why the officers (``(role, person)`` pairs) may not carry out ``act`` (立案, 决定) of a case on
+    ``on`` (《行政处罚法》第四十二条, rule ``penalty.officers_min``): too few distinct officers, or an
+    officer without a valid 执法证 that day; empty when they may."""
+    handlers = list(handlers)
+    people = list(dict.fromkeys(person for _, person in handlers))
+    ok, without = qualified_officers(people, on, unit)
+    if ok:
+        return []
+    messages = []
+    minimum = int(effective_rule("penalty.officers_min", unit=unit, on=on).rule.number)
+    if len(people) < minimum:
+        messages.append(
+            f"依据《中华人民共和国行政处罚法》第四十二条，{act}时执法人员不得少于{minimum}人"
+            "（主办、协办执法人员不能为同一人）。"
+        )
+    for role, person in handlers:
+        if person in without:
+            messages.append(
+                f"依据《中华人民共和国行政处罚法》第四十二条，执法人员应持有有效执法证件：{role}{person.name}"
+                f"在{act}之日（{cn_date(on)}）无有效执法证。"
+            )
+    return list(dict.fromkeys(messages))

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from fazhi.core.formats import cn_date
 from fazhi.registers.workflow import Step, Workflow
 
-from .models import CertificateStatus, RecordStatus
+from .models import CaseStatus, CertificateStatus, Outcome, RecordStatus
 
 
 def _close(certificate, on: date) -> None:
@@ -82,4 +82,64 @@ RECORD_WORKFLOW = Workflow(
     initial=RecordStatus.RECORDED,
     steps={RecordStatus.RECORDED: (Step(RecordStatus.VOIDED, "作废", requires=("void_reason",)),)},
     closed=frozenset({RecordStatus.RECORDED, RecordStatus.VOIDED}),  # nothing is pending on a record
+)
+
+
+def _decide(case, on: date) -> None:
+    """决定: a major case (in the 重大执法决定目录, or flagged) only after its 法制审核
+    (《行政处罚法》第五十八条; 国办发〔2018〕118号); the officers are checked by the model on this date."""
+    if case.is_major and (case.legal_review_on is None or case.legal_review_on > on):
+        raise ValidationError(
+            {
+                "legal_review_on": "依据《中华人民共和国行政处罚法》第五十八条，重大执法决定应当在作出决定前"
+                "进行法制审核；未经法制审核或者审核未通过的，不得作出决定。"
+            }
+        )
+    if case.outcome != Outcome.PENALTY and case.fine_amount:
+        raise ValidationError({"fine_amount": f"处理结果为“{case.get_outcome_display()}”时不应有罚没金额。"})
+
+
+_DECIDE = Step(
+    CaseStatus.DECIDED,
+    "作出决定",
+    date_field="decided_on",
+    requires=("outcome",),
+    optional=("fine_amount",),
+    effect=_decide,
+)
+
+
+def _publish(state: str) -> Step:
+    """公示 of the decision (行政执法公示制度), recorded in whichever state the case is in by then."""
+    return Step(state, "公示", date_field="published_on")
+
+
+# 立案 → 调查取证 → 告知（陈述申辩、听证）→ 法制审核（重大案件必经）→ 决定 → 送达 → 执行 → 结案.
+CASE_WORKFLOW = Workflow(
+    states=dict(CaseStatus.choices),
+    initial=CaseStatus.FILED,
+    steps={
+        CaseStatus.FILED: (Step(CaseStatus.INVESTIGATING, "调查取证", date_field="investigated_on"),),
+        CaseStatus.INVESTIGATING: (
+            Step(CaseStatus.NOTIFIED, "告知", date_field="notified_on", optional=("hearing_requested",)),
+        ),
+        CaseStatus.NOTIFIED: (
+            Step(CaseStatus.REVIEWED, "法制审核", date_field="legal_review_on"),
+            _DECIDE,
+        ),
+        CaseStatus.REVIEWED: (_DECIDE,),
+        CaseStatus.DECIDED: (
+            Step(CaseStatus.SERVED, "送达", date_field="served_on"),
+            _publish(CaseStatus.DECIDED),
+        ),
+        CaseStatus.SERVED: (
+            Step(CaseStatus.EXECUTED, "执行", date_field="executed_on"),
+            _publish(CaseStatus.SERVED),
+        ),
+        CaseStatus.EXECUTED: (
+            Step(CaseStatus.CLOSED, "结案", date_field="closed_on"),
+            _publish(CaseStatus.EXECUTED),
+        ),
+    },
+    closed=frozenset({CaseStatus.CLOSED}),
 )

@@ -4,7 +4,7 @@ around today, training hours and exam sittings, and the figures they give."""
 import pytest
 
 from fazhi.core.demo import build_demo
-from fazhi.enforcement.models import Certificate, ExamSitting, Training
+from fazhi.enforcement.models import Certificate, EnforcementCase, ExamSitting, Training
 from fazhi.enforcement.selectors import short_of_hours
 from fazhi.indicators.engine import compute
 from fazhi.org.models import Unit
@@ -37,3 +37,10 @@ def test_demo_fills_the_enforcement_registers(monkeypatch):
     assert figures["certified_staff"].value > 100
     assert figures["certificates_issued"].value > 0
     assert short_of_hours(subtree_ids(county), now.year - 1)
+    # 行政执法案件
+    assert ctx.rows["行政执法案件"] == EnforcementCase.objects.count() > 100
+    for case in EnforcementCase.objects.select_related("unit", "lead_handler", "co_handler")[:300]:
+        case.full_clean(validate_constraints=False, validate_unique=False)  # the officers' certificates hold
+    open_cases = EnforcementCase.objects.exclude(status="closed")
+    assert open_cases.filter(due_date__gte=now).exists() and open_cases.filter(due_date__lt=now).exists()
+    assert compute(county, now.year - 1)[county.pk]["penalty_cases"].value > 0
