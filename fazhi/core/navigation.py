@@ -57,6 +57,13 @@ SECTIONS: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "行政执法案件",
+        (
+            register_item("执法案件", "enforcement-cases"),
+            register_item("重大执法决定目录", "enforcement-major-catalogue"),
+        ),
+    ),
+    NavSection(
         "行政执法人员",
         (
             register_item("执法证", "enforcement-certificates"),
