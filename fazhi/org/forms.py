@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
@@ -96,3 +98,66 @@ class PersonFilterForm(forms.Form):
     q = forms.CharField(label="姓名/职务", required=False)
     role = forms.ModelChoiceField(Role.objects.all(), label="角色", required=False, empty_label="全部角色")
     unit = forms.ModelChoiceField(Unit.objects.none(), label="单位", required=False, empty_label="全部单位")
+
+
+EARLIEST_LOG_DATE = date(2000, 1, 1)  # bounds of the log's date filters: a typo does not reach the database
+LATEST_LOG_DATE = date(2099, 12, 31)
+
+
+class AuditLogFilterForm(forms.Form):
+    """The audit log's filters. A value that is not a choice or a date is reported and ignored (the other
+    filters still apply): ``criteria`` holds only the valid ones."""
+
+    unit = forms.TypedChoiceField(
+        label="单位（含下级）", coerce=int, required=False, empty_value=None,
+        error_messages={"invalid_choice": "所选单位不在您可查看的范围内。"},
+    )  # fmt: skip
+    user = forms.TypedChoiceField(
+        label="操作人", coerce=int, required=False, empty_value=None,
+        error_messages={"invalid_choice": "所选操作人不在您可查看的范围内。"},
+    )  # fmt: skip
+    kind = forms.ChoiceField(
+        label="类别", required=False, error_messages={"invalid_choice": "没有这一类记录。"}
+    )
+    date_from = forms.DateField(
+        label="起始日期",
+        required=False,
+        error_messages={"invalid": "请按“年-月-日”填写日期，如 2024-03-01。"},
+    )
+    date_to = forms.DateField(
+        label="截止日期",
+        required=False,
+        error_messages={"invalid": "请按“年-月-日”填写日期，如 2024-03-01。"},
+    )
+
+    def __init__(self, data=None, *, units, users, kinds) -> None:
+        super().__init__(data)
+        self.fields["unit"].choices = [("", "全部单位"), *units]
+        self.fields["user"].choices = [("", "全部操作人"), *users]
+        self.fields["kind"].choices = [("", "全部类别"), *kinds]
+
+    def _clean_day(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST_LOG_DATE <= day <= LATEST_LOG_DATE:
+            raise forms.ValidationError(f"日期应在{EARLIEST_LOG_DATE.year}年至{LATEST_LOG_DATE.year}年之间。")
+        return day
+
+    def clean_date_from(self) -> date | None:
+        return self._clean_day("date_from")
+
+    def clean_date_to(self) -> date | None:
+        return self._clean_day("date_to")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "截止日期不能早于起始日期。")
+        return cleaned
+
+    @property
+    def criteria(self) -> dict:
+        """The valid filters, by the names ``fazhi.core.audit_log.changes`` takes."""
+        if not self.is_bound or self.is_valid():
+            return dict(self.cleaned_data) if self.is_bound else {}
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}

@@ -81,6 +81,8 @@ def user_save(*, actor: User, user: User, unit_ids: list[int], password: str | N
         raise PermissionDenied("您本人无权查看完整个人信息，不能授予他人该权限。")
     if password:
         user.set_password(password)
+        if user.pk:  # the password is not audited: the version says it was set
+            user._change_reason = "重设密码"  # type: ignore[attr-defined]  # read by django-simple-history
     elif not user.pk:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])

@@ -7,13 +7,13 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from simple_history.utils import get_history_model_for_model
 
+from fazhi.core import audit_log as audit_log_selectors
 from fazhi.core.audit import audit_trail
 from fazhi.core.forms import apply_validation_errors
 
 from . import selectors, services
-from .forms import PersonFilterForm, PersonForm, UnitForm, UserForm
+from .forms import AuditLogFilterForm, PersonFilterForm, PersonForm, UnitForm, UserForm
 from .models import Person, Unit, User
 from .scope import SESSION_KEY
 
@@ -172,21 +172,19 @@ def user_edit(request, pk: int | None = None):
 
 # -- audit log --------------------------------------------------------------------------------------
 def audit_log(request):
-    """Recent changes to units, people and users in scope (registers add their own trails)."""
+    """Every recorded change of the records in scope, newest first, with its filters (managers only)."""
     _require_manager(request)
-    ids = request.scope.unit_ids
-    rows = []
-    for model, unit_field, kind in (
-        (Unit, "id", "单位"),
-        (Person, "unit_id", "人员"),
-        (User, "unit_id", "用户"),
-    ):
-        history = get_history_model_for_model(model)
-        for record in (
-            history.objects.filter(**{f"{unit_field}__in": ids})
-            .select_related("history_user")
-            .order_by("-history_date")[:100]
-        ):
-            rows.append((record, kind))
-    rows.sort(key=lambda r: r[0].history_date, reverse=True)
-    return render(request, "org/audit_log.html", {"rows": rows[:200]})
+    scope = request.scope
+    filters = AuditLogFilterForm(
+        request.GET or None,
+        units=audit_log_selectors.unit_choices(scope),
+        users=audit_log_selectors.user_choices(scope),
+        kinds=audit_log_selectors.kind_choices(),
+    )
+    log = audit_log_selectors.changes(scope, viewer=request.user, **filters.criteria)
+    page = Paginator(log, audit_log_selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "org/audit_log.html", {"page": page, "filters": filters, "query": query.urlencode()}
+    )
