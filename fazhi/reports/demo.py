@@ -34,9 +34,8 @@ def _write_parts(report: AnnualReport, actor: User, scope: list[int]) -> None:
 
 
 def build(ctx: DemoContext) -> None:
-    from fazhi.registers.deadlines import today
-
     from fazhi.indicators import summary
+    from fazhi.registers.deadlines import today
 
     summary.rebuild()  # the registers were bulk-loaded: the drafts read the kept figures, not a recount
     last_year = today().year - 1
