@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 import cn2an
 
@@ -72,7 +73,7 @@ MEASURES = {
 }
 REGISTER_MEASURE = "逐件清理逾期未办结的{label}，明确责任人和办结时限，按期办结。"
 # The duties of next year each kind of unit drafts into part 四, by rule code.
-DUTIES = {
+DUTIES: dict[str, tuple[str, ...]] = {
     UnitLevel.COUNTY: (
         "annual_report.government_submit",
         "annual_report.publish",
@@ -96,6 +97,11 @@ DUTIES = {
 }
 NUMBERED = re.compile(r"^[（(][一二三四五六七八九十百]+[)）]")
 MIN_UNITS_TO_RANK = 3  # best and worst of two is the whole list
+
+
+def _number(value: Decimal | None) -> str:
+    """A figure as reports write it (100, 72.2); callers pass figures they checked are there."""
+    return "" if value is None else plain_number(value)
 
 
 def ordinal(n: int) -> str:
@@ -125,7 +131,7 @@ def phrase(indicator_id: str, name: str, value) -> str | None:
     """The figure as a clause, or None when there is nothing to say (no data, or zero)."""
     if value.value is None or (value.unit != "%" and not value.value):
         return None
-    number = plain_number(value.value)
+    number = _number(value.value)
     if indicator_id in PHRASES:
         return PHRASES[indicator_id].format(v=number)
     label = name
@@ -143,7 +149,7 @@ def _change(figure: dashboard.FigureRow) -> str:
     change = figure.change
     if change is None or not change:
         return ""
-    size = plain_number(abs(change))
+    size = _number(abs(change))
     if figure.unit == "%":
         return f"，比上年{'提高' if change > 0 else '下降'}{size}个百分点"
     return f"，同比{'增加' if change > 0 else '减少'}{size}{figure.unit}"
@@ -179,8 +185,8 @@ def _ranked(unit: Unit, year: int, figure: dashboard.FigureRow) -> str:
             high, low = low, high
         sentences.append(
             f"各{group}中，{figure.name}{high}的是{short_name(best.unit, unit)}"
-            f"（{plain_number(best.value.value)}{figure.unit}），{low}的是{short_name(worst.unit, unit)}"
-            f"（{plain_number(worst.value.value)}{figure.unit}）"
+            f"（{_number(best.value.value)}{figure.unit}），{low}的是{short_name(worst.unit, unit)}"
+            f"（{_number(worst.value.value)}{figure.unit}）"
         )
     return "；".join(sentences) + "。" if sentences else ""
 
@@ -192,7 +198,7 @@ def measures_part(unit: Unit, year: int, figures: list[dashboard.FigureRow]) -> 
     for f in figures:
         if f.area != RESPONSIBILITY_AREA:
             by_area[f.area].append(f)
-    paragraphs = []
+    paragraphs: list[str] = []
     for area, rows in by_area.items():
         clauses = _clauses(rows)
         if not clauses:
@@ -224,7 +230,7 @@ def _overdue(unit_ids: list[int]) -> list[tuple[str, int, list[tuple[str, str]]]
         )
         count = late.count()
         if count:
-            examples = [(str(item), item.note.strip()) for item in late[:3]]
+            examples = [(str(item), str(getattr(item, "note", "")).strip()) for item in late[:3]]
             found.append((spec.item_label, count, examples))
     return found
 
@@ -242,7 +248,7 @@ def _short_of_target(unit: Unit, year: int, figure: dashboard.FigureRow) -> str:
     if not short:
         return ""
     named = "、".join(
-        f"{short_name(r.unit, unit)}（{plain_number(r.value.value)}{figure.unit}）" for r in short[:5]
+        f"{short_name(r.unit, unit)}（{_number(r.value.value)}{figure.unit}）" for r in short[:5]
     )
     more = f"等{len(short)}个单位" if len(short) > 5 else ""
     return f"未达标的有{named}{more}。"
@@ -255,8 +261,8 @@ def shortcomings_part(unit: Unit, year: int, figures: list[dashboard.FigureRow],
     for f in _missed(figures):
         source = f"（{f.target_source}）" if f.target_source else ""
         lines.append(
-            f"{f.name}为{plain_number(f.value.value)}{f.unit}，"
-            f"未达到{plain_number(f.target)}{f.unit}的目标要求{source}。{_short_of_target(unit, year, f)}"
+            f"{f.name}为{_number(f.value.value)}{f.unit}，"
+            f"未达到{_number(f.target)}{f.unit}的目标要求{source}。{_short_of_target(unit, year, f)}"
         )
     overdue = _overdue(unit_ids)
     if overdue:
@@ -278,7 +284,7 @@ def suggested_measures(unit: Unit, figures: list[dashboard.FigureRow], unit_ids:
     for f in _missed(figures):
         text = (
             MEASURES.get(f.id)
-            or f"针对{f.name}未达标的问题，制定整改措施，确保达到{plain_number(f.target)}{f.unit}的目标。"
+            or f"针对{f.name}未达标的问题，制定整改措施，确保达到{_number(f.target)}{f.unit}的目标。"
         )
         measures.append(Measure(f"indicator:{f.id}", f"{f.name}未达标", text))
     for label, n, _ in _overdue(unit_ids):
@@ -300,7 +306,7 @@ def first_responsible_part(unit: Unit, figures: list[dashboard.FigureRow]) -> st
 def next_year_part(unit: Unit, year: int) -> str:
     """Part 四, the statutory duties of next year with their dates and sources (the measures confirmed
     by the user go in the part's own text)."""
-    duties = []
+    duties: list[str] = []
     for code in DUTIES.get(unit.level, ()):
         rule = national_rule(code, date(year + 1, 1, 1))
         before = annual_due_date(code, year + 1, unit=unit) + timedelta(days=1)  # "每年M月D日之前"
