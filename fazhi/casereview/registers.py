@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fazhi.core.formats import cn_date
 from fazhi.registers.deadlines import Deadline
-from fazhi.registers.spec import Child, Column, Register, register
+from fazhi.registers.spec import NOTE, RESPONSIBLE, STATUS, Child, Column, Register, register
 
 from . import workflows
 from .models import CaseFileReview, Grade, Rectification, ReviewFinding
@@ -26,10 +26,6 @@ def rectification_deadline(rectification: Rectification) -> Deadline | None:
         )
     return None
 
-
-STATUS = Column("status", header="状态")
-RESPONSIBLE = Column("responsible", search=True)
-NOTE = Column("note")
 
 CASE_FILE_REVIEWS = register(
     Register(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fazhi.core.formats import cn_date
 from fazhi.registers.deadlines import Deadline, rule_deadline
-from fazhi.registers.spec import Child, Column, Register, register
+from fazhi.registers.spec import NOTE, RESPONSIBLE, STATUS, Child, Column, Register, register
 from fazhi.rules.services import effective_rule
 from fazhi.workdays.calendar import add_months
 
@@ -102,9 +102,6 @@ def delegation_deadline(power: DelegatedPower) -> Deadline | None:
 
 # -- the registers ----------------------------------------------------------------------------------
 UNIT = Column("unit", required=True, search=True)
-STATUS = Column("status", header="状态")
-RESPONSIBLE = Column("responsible", search=True)
-NOTE = Column("note")
 
 LEGALITY_REVIEWS = register(
     Register(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fazhi.core.formats import cn_date
 from fazhi.registers.deadlines import Deadline, rule_deadline
-from fazhi.registers.spec import Column, Register, register
+from fazhi.registers.spec import NOTE, RESPONSIBLE, STATUS, Column, Register, register
 from fazhi.rules.services import effective_rule
 
 from . import workflows
@@ -48,9 +48,6 @@ def certificate_summary(certificate: Certificate) -> list[tuple[str, str]]:
 
 
 UNIT = Column("unit", required=True, search=True)
-STATUS = Column("status", header="状态")
-RESPONSIBLE = Column("responsible", search=True)
-NOTE = Column("note")
 
 CERTIFICATES = register(
     Register(

@@ -3,7 +3,7 @@ for the shared pages, Excel import/export and audit."""
 
 from __future__ import annotations
 
-from fazhi.registers.spec import Child, Column, Register, register
+from fazhi.registers.spec import NOTE, RESPONSIBLE, STATUS, Child, Column, Register, register
 from fazhi.registers.workflow import Step, Workflow
 
 from .models import Conflict, InspectionObject, Inspector, ListingStatus
@@ -36,9 +36,9 @@ INSPECTION_OBJECTS = register(
             Column("listed_on", required=True),
             Column("removed_on"),
             Column("removal_reason"),
-            Column("responsible", search=True),
-            Column("status", header="状态"),
-            Column("note"),
+            RESPONSIBLE,
+            STATUS,
+            NOTE,
         ),
         natural_key=("credit_code",),
         title_field="name",
@@ -61,9 +61,9 @@ INSPECTORS = register(
             Column("listed_on", required=True),
             Column("removed_on"),
             Column("removal_reason"),
-            Column("responsible", search=True),
-            Column("status", header="状态"),
-            Column("note"),
+            RESPONSIBLE,
+            STATUS,
+            NOTE,
         ),
         children=(
             Child(

@@ -34,6 +34,12 @@ class Column:
     planned: bool = False  # a date that may lie ahead (a term's end); other dates may not be after today
 
 
+# The columns of the fields every RegisterItem has beside its own, declared once for every register.
+STATUS = Column("status", header="状态")
+RESPONSIBLE = Column("responsible", search=True)
+NOTE = Column("note")
+
+
 @dataclass(frozen=True, eq=False)
 class Child:
     """Rows that belong to an item (the points of a review opinion, the objects of a draw …): a formset

@@ -12,7 +12,7 @@ from fazhi.core.formats import plain_number
 from fazhi.org.models import UnitLevel
 from fazhi.registers.deadlines import Deadline
 from fazhi.registers.models import StatusChange
-from fazhi.registers.spec import Column, Register, register
+from fazhi.registers.spec import NOTE, RESPONSIBLE, STATUS, Column, Register, register
 from fazhi.registers.workflow import Step, Workflow
 from fazhi.rules.services import annual_due_date, effective_rule
 
@@ -151,9 +151,9 @@ ANNUAL_REPORTS = register(
             Column("published_on", listed=True),
             Column("public_url"),
             Column("differences_explained"),
-            Column("responsible", search=True),
-            Column("status", header="状态"),
-            Column("note"),
+            RESPONSIBLE,
+            STATUS,
+            NOTE,
         ),
         natural_key=("year",),
         year_field=None,
