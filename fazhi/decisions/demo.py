@@ -409,6 +409,9 @@ def _record_causes(ctx: DemoContext, models, today: date) -> None:
     for model in models:
         spec = register_for(model)
         late = model.objects.filter(due_date__lt=today, note="").exclude(status__in=spec.workflow.closed)
+        by_cause: dict[str, list[int]] = {}
         for pk in late.values_list("pk", flat=True):
             if ctx.rng.random() < 0.8:
-                model.objects.filter(pk=pk).update(note=ctx.rng.choice(CAUSES))
+                by_cause.setdefault(ctx.rng.choice(CAUSES), []).append(pk)
+        for cause, pks in by_cause.items():  # one UPDATE per cause, not per item
+            model.objects.filter(pk__in=pks).update(note=cause)

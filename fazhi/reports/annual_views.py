@@ -17,7 +17,7 @@ from fazhi.core.forms import year_param
 from fazhi.jobs.services import start
 from fazhi.registers.selectors import item_in_scope, with_due_state
 
-from . import annual, builder, drafting, pdf
+from . import annual, builder, pdf
 from .analyzer.analyze import analyze_bytes
 from .crosscheck import against_registers
 from .docx_render import render_docx
@@ -104,14 +104,15 @@ def annual_edit(request, pk: int):
             p.heading, p.text = typed[p.part]
             p.revision = p.conflict.revision  # saving again now is a deliberate choice
     editable = request.user.can_edit and report.status in ("drafting", "reviewing")
+    measures, coverage = builder.editor_aids(report, unit_ids=request.scope.unit_ids, editable=editable)
     context = {
         "report": report,
         "parts": parts,
         "versions": report.versions.select_related("created_by"),
         "editable": editable,
         "status": ANNUAL_REPORTS.workflow.label(report.status),
-        "measures": builder.suggested_measures(report, unit_ids=request.scope.unit_ids) if editable else [],
-        "coverage": drafting.coverage_notes(report.unit, report.year),
+        "measures": measures,
+        "coverage": coverage,
     }
     return render(request, "reports/annual_edit.html", context)
 

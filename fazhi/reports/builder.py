@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from fazhi.indicators.dashboard import FigureRow, key_figures
 from fazhi.org.models import Unit, UnitLevel, User
 from fazhi.rules.services import report_parts
 
@@ -20,7 +21,6 @@ HEADINGS = {
     "next_year": "{next}年推进法治政府建设的主要安排",
     "other": "其他需要报告的情况",
 }
-NUMERALS = "一二三四五六七八九十"
 
 
 def organ_name(unit: Unit) -> str:
@@ -44,7 +44,7 @@ def drafted_parts(unit: Unit, year: int, unit_ids: list[int]) -> dict[str, tuple
     result = {}
     for n, rule in enumerate(report_parts()):
         part = rule.code.rsplit(".", 1)[1]
-        heading = f"{NUMERALS[n]}、{HEADINGS[part].format(year=year, next=year + 1)}"
+        heading = f"{drafting.ordinal(n + 1)}、{HEADINGS[part].format(year=year, next=year + 1)}"
         result[part] = (heading, texts[part])
     return result
 
@@ -76,13 +76,25 @@ def ensure_parts(report: AnnualReport, *, unit_ids: list[int]) -> None:
             ReportPart.objects.create(report=report, part=part, order=order, heading=heading, figures=figures)
 
 
-def suggested_measures(report: AnnualReport, *, unit_ids: list[int]) -> list[drafting.Measure]:
-    """The measures answering this report's shortcomings that part 四 does not say yet."""
-    from fazhi.indicators.dashboard import key_figures
-
+def suggested_measures(
+    report: AnnualReport, *, unit_ids: list[int], figures: list[FigureRow] | None = None
+) -> list[drafting.Measure]:
+    """The measures answering this report's shortcomings that part 四 does not say yet (``figures``: the
+    report's key figures, when the caller has them already)."""
     written = "\n".join(report.parts.filter(part="next_year").values_list("text", flat=True))
-    measures = drafting.suggested_measures(report.unit, key_figures(report.unit, report.year), unit_ids)
+    figures = key_figures(report.unit, report.year) if figures is None else figures
+    measures = drafting.suggested_measures(report.unit, figures, unit_ids)
     return [m for m in measures if m.text not in written]
+
+
+def editor_aids(
+    report: AnnualReport, *, unit_ids: list[int], editable: bool
+) -> tuple[list[drafting.Measure], list[str]]:
+    """What the editor shows beside the parts: the measures to confirm (to a writer) and which
+    hand-entered figures not every reporting unit has entered; the key figures are read once."""
+    figures = key_figures(report.unit, report.year)
+    measures = suggested_measures(report, unit_ids=unit_ids, figures=figures) if editable else []
+    return measures, drafting.coverage_notes(figures)
 
 
 @transaction.atomic

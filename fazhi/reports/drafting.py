@@ -155,12 +155,12 @@ def _change(figure: dashboard.FigureRow) -> str:
     return f"，同比{'增加' if change > 0 else '减少'}{size}{figure.unit}"
 
 
-def coverage_notes(unit: Unit, year: int) -> list[str]:
+def coverage_notes(figures: list[dashboard.FigureRow]) -> list[str]:
     """For the editor, not the 公文: each hand-entered figure the draft states that not every unit
-    reporting to ``unit`` has entered (“调解矛盾纠纷数：10/32个单位已填报”)."""
+    reporting to the report's unit has entered (“调解矛盾纠纷数：10/32个单位已填报”)."""
     return [
         f"{f.name}：{f.reported[0]}/{f.reported[1]}个单位已填报"
-        for f in dashboard.key_figures(unit, year)
+        for f in figures
         if f.reported and f.reported[0] < f.reported[1] and f.value.value
     ]
 

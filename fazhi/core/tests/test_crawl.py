@@ -15,12 +15,10 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
-from fazhi.core.demo import build_demo
 from fazhi.org.models import User
 
 USERS = ("changgang", "admin")  # a township administrator; the system administrator
@@ -129,17 +127,15 @@ def _harvest(client: Client) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def crawl_plan(django_db_setup, django_db_blocker):
-    """The demo county (rolled back after the module) and, per user, the URLs to visit per url name."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo(seed=3)
+def crawl_plan(demo_county, django_db_blocker):
+    """Per user of the demo county (rolled back after the module), the URLs to visit per url name."""
+    with django_db_blocker.unblock():
         plan = {}
         for username in USERS:
             client = Client()
             client.force_login(User.objects.get(username=username))
             plan[username] = _harvest(client)
-        yield plan
-        transaction.set_rollback(True)
+    return plan
 
 
 def _cases():

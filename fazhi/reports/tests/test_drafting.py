@@ -14,6 +14,7 @@ from docx import Document
 
 from fazhi.core.demo import build_demo
 from fazhi.decisions.models import NormativeDocument
+from fazhi.indicators import dashboard
 from fazhi.indicators.services import manual_value_save
 from fazhi.org.models import UnitLevel, UserRole
 from fazhi.org.selectors import subtree_ids
@@ -198,7 +199,9 @@ def test_coverage_notes_say_how_many_units_entered_a_hand_figure(county_with_fig
         value=Decimal(30),
         scope_ids=scope,
     )
-    assert "调解矛盾纠纷数：1/5个单位已填报" in drafting.coverage_notes(county["county"], 2024)
+    assert "调解矛盾纠纷数：1/5个单位已填报" in drafting.coverage_notes(
+        dashboard.key_figures(county["county"], 2024)
+    )
 
 
 def test_a_department_report_names_its_organ_in_full(county):
