@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "fazhi.casereview",
     "fazhi.decisions",
     "fazhi.inspections",
+    "fazhi.publicity",
     "django_tasks",
     "django_tasks_db",
     "fazhi.jobs",
@@ -156,6 +157,19 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The cache: Redis with REDIS_URL, else the memory of the one waitress process `fazhi serve` runs (its
+# threads share it; under gunicorn, each process counts alone). The public pages' rate limit
+# (django-ratelimit) counts there, per client address as django-axes sees it (FAZHI_PROXY_COUNT behind
+# a proxy). (django-ratelimit is used as a library, not an
+# app: its checks would ask for memcached or django-redis, but Django's RedisCache increments atomically
+# too, and one process needs no shared cache.)
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
+PUBLIC_RATE = os.environ.get("FAZHI_PUBLIC_RATE", "120/m")  # requests per client address to public pages
+PUBLIC_MAX_AGE = 300  # seconds browsers and proxies may keep a public page
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

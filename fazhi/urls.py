@@ -20,6 +20,7 @@ urlpatterns = [
     path("casereview/", include("fazhi.casereview.urls")),
     path("inspections/", include("fazhi.inspections.urls")),
     path("enforcement/", include("fazhi.enforcement.urls")),
+    path("public/", include("fazhi.publicity.urls")),
     path("indicators/", include("fazhi.indicators.urls")),
     path("jobs/", include("fazhi.jobs.urls")),
     path("sysadmin/", admin.site.urls),

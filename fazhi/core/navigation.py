@@ -61,6 +61,7 @@ SECTIONS: tuple[NavSection, ...] = (
         (
             register_item("执法案件", "enforcement-cases"),
             register_item("重大执法决定目录", "enforcement-major-catalogue"),
+            NavItem("执法决定公示（公众页）", "publicity:decisions"),
         ),
     ),
     NavSection(
