@@ -20,19 +20,32 @@ The draw, given the seed (a text agreed in advance, see ``services.enter_seed``)
    stratum first in code-point order of its key);
 3. within a stratum, objects are ranked by SHA-256(seed ``|`` 统一社会信用代码) as hex, lowest first, and
    the first kₛ are drawn;
-4. for each drawn object, inspectors are ranked by SHA-256(seed ``|`` 统一社会信用代码 ``|`` 执法证号), those
-   with a 回避 conflict with the object are skipped, and the first n are assigned.
+4. for each drawn object, its inspectors come from a sequence seeded by the object: with the N
+   inspectors numbered 0…N−1 in the order of the frozen list (line number − 1), candidate k (k = 0, 1,
+   2…) is the inspector numbered int(SHA-256(seed ``|`` 统一社会信用代码 ``|`` k), 16) mod N, k written in
+   decimal; a candidate already chosen or with a 回避 conflict with the object is skipped, until n are
+   assigned (in the order found). After 64·n candidates (rarely reached: only when most inspectors are
+   in 回避), the list is scanned from the inspector after the last candidate, wrapping round once; if
+   that finds too few, the draw is refused (the feasibility check before freezing already refuses it).
 
-By hand: ``printf '%s' '20261201|91330102MA2XXXXX1X' | sha256sum``.
+Each object is equally likely to be drawn within its stratum and, as 2²⁵⁶ mod N is negligible, each
+inspector without a conflict is equally likely to be assigned.
+
+By hand: ``printf '%s' '2026140|91330102MA2XXXXX1X' | sha256sum`` gives an object's rank key;
+``printf '%s' '2026140|91330102MA2XXXXX1X|0' | sha256sum`` its first candidate, whose number is the hex
+value mod N (``python3 -c "print(int('<hex>', 16) % N)"``): number m is line m + 1 of the inspectors'
+file.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 import itertools
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
@@ -130,11 +143,8 @@ def sha256_text(text: str) -> str:
 
 
 def parse_objects(text: str) -> list[PoolObject]:
-    objects = []
-    for line in text.splitlines():
-        code, industry, region, risk = line.split("\t")
-        objects.append(PoolObject(code, industry, region, risk))
-    return objects
+    with _no_gc():  # a million tuples, none of them cyclic
+        return [PoolObject(*line.split("\t")) for line in text.splitlines()]
 
 
 def parse_inspectors(text: str) -> list[str]:
@@ -181,35 +191,60 @@ def stratum_label(stratum: tuple[str, ...], strata: Sequence[str]) -> str:
 
 
 # -- feasibility --------------------------------------------------------------------------------------
+def _keys(objects: Sequence[PoolObject], strata: Sequence[str]) -> list[tuple[str, ...]] | None:
+    """Each object's stratum, in the objects' order (None: one stratum of all); built without a Python
+    loop, as a million objects may be drawn from."""
+    if not strata:
+        return None
+    fields = [PoolObject._fields.index(name) for name in strata]
+    if len(fields) == 1:
+        return list(zip(map(itemgetter(fields[0]), objects)))
+    return list(map(itemgetter(*fields), objects))
+
+
+def _sizes(objects: Sequence[PoolObject], keys: list[tuple[str, ...]] | None) -> dict[tuple[str, ...], int]:
+    return {(): len(objects)} if keys is None else dict(Counter(keys))
+
+
 def feasibility_problems(objects: Sequence[PoolObject], inspectors: Sequence[str],
                          conflicts: Iterable[tuple[str, str]], *, strata: Sequence[str], k: int,
                          per_object: int) -> list[str]:  # fmt: skip
     """Why the draw cannot be made, checked before the seed is known, so it does not depend on it:
     enough objects in the pool and in every stratum, and for every object of the pool (any may be
     drawn) at least ``per_object`` inspectors without a conflict."""
+    sizes = _sizes(objects, _keys(objects, strata))
+    return _problems(objects, sizes, inspectors, conflicts, strata=strata, k=k, per_object=per_object)
+
+
+def _problems(objects: Sequence[PoolObject], sizes: dict[tuple[str, ...], int], inspectors: Sequence[str],
+              conflicts: Iterable[tuple[str, str]], *, strata: Sequence[str], k: int,
+              per_object: int) -> list[str]:  # fmt: skip
     problems = []
     if not objects:
         problems.append("检查对象名录为空，无法抽取。")
     if k > len(objects):
         problems.append(f"计划抽取{k}户，名录中只有{len(objects)}户。")
-    sizes: dict[tuple[str, ...], int] = defaultdict(int)
-    stratum_of = _stratum_of(strata)
-    for o in objects:
-        sizes[stratum_of(o)] += 1
     if objects and k <= len(objects):
-        for key, share in sorted(allocate(dict(sizes), k).items()):
+        for key, share in sorted(allocate(sizes, k).items()):
             if share > sizes[key]:
                 problems.append(f"{stratum_label(key, strata)}应抽{share}户，只有{sizes[key]}户。")
     known = set(inspectors)
     blocked: dict[str, int] = defaultdict(int)
-    for inspector, code in conflicts:
+    for inspector, code in set(conflicts):
         if inspector in known:
             blocked[code] += 1
+    if len(known) < per_object:
+        short = None  # every object
+    else:
+        short = {code for code, n in blocked.items() if len(known) - n < per_object}
+        if not short:
+            return problems
+    stratum_of = _stratum_of(strata)
     for o in objects:
-        free = len(known) - blocked[o.code]
-        if free < per_object:
+        if short is None or o.code in short:
+            free = len(known) - blocked.get(o.code, 0)
             problems.append(
-                f"检查对象{o.code}（{stratum_label(o.stratum(strata), strata)}）只有{free}名无须回避的"
+                f"检查对象{o.code}（{stratum_label(stratum_of(o), strata)}）只有{free}名无须回避的"
                 f"执法检查人员，每户至少需要{per_object}名。"
             )
             if len(problems) >= 20:
@@ -219,37 +254,118 @@ def feasibility_problems(objects: Sequence[PoolObject], inspectors: Sequence[str
 
 
 # -- the draw -----------------------------------------------------------------------------------------
+TRIES_PER_INSPECTOR = 64  # with half the inspectors in 回避, P(scan needed) per object < 2⁻⁵⁹
+
+
+def candidate_limit(per_object: int) -> int:
+    """How many candidates k = 0, 1, 2… an object's seeded sequence is read for before the scan: enough
+    that the scan is almost never needed, bounded so that a 回避 of nearly everyone cannot loop."""
+    return TRIES_PER_INSPECTOR * per_object
+
+
+def assign_inspectors(seed: str, code: str, inspectors: Sequence[str], excluded: Collection[str] | None,
+                      per_object: int) -> tuple[str, ...]:  # fmt: skip
+    """The object's inspectors: for k = 0, 1, 2…, candidate k is ``inspectors[int(SHA-256(seed|code|k),
+    16) mod N]`` (``inspectors`` in code-point order, N of them); repeats and 回避 are skipped until
+    ``per_object`` are found. After ``candidate_limit`` candidates, the rest is a scan of the list from
+    the entry after the last candidate, wrapping round once; if that is short too, the draw is
+    infeasible (DrawError)."""
+    n = len(inspectors)
+    chosen: list[str] = []
+    if not n:
+        raise DrawError(f"检查对象{code}没有可分配的执法检查人员。")
+    excluded = excluded or ()
+    base = f"{seed}{SEPARATOR}{code}{SEPARATOR}".encode()
+    sha256 = hashlib.sha256
+    index = 0
+    for k in range(candidate_limit(per_object)):
+        index = int.from_bytes(sha256(base + str(k).encode()).digest(), "big") % n
+        inspector = inspectors[index]
+        if inspector not in excluded and inspector not in chosen:
+            chosen.append(inspector)
+            if len(chosen) == per_object:
+                return tuple(chosen)
+    for step in range(1, n + 1):  # the deterministic fallback: one round of the list
+        inspector = inspectors[(index + step) % n]
+        if inspector not in excluded and inspector not in chosen:
+            chosen.append(inspector)
+            if len(chosen) == per_object:
+                return tuple(chosen)
+    raise DrawError(f"检查对象{code}只有{len(chosen)}名无须回避的执法检查人员，每户至少需要{per_object}名。")
+
+
 def draw(objects: Sequence[PoolObject], inspectors: Sequence[str], conflicts: Iterable[tuple[str, str]],
          *, seed: str, strata: Sequence[str], k: int, per_object: int) -> list[Selection]:  # fmt: skip
     """The selection, a pure function of its arguments (see the module's docstring), in stratum order
     then rank order. Raises DrawError with every problem found when the draw cannot be made."""
     _check_text(seed, "随机种子")
     conflicts = list(conflicts)
-    problems = feasibility_problems(objects, inspectors, conflicts, strata=strata, k=k, per_object=per_object)
-    if problems:
-        raise DrawError("\n".join(problems))
+    with _no_gc():  # millions of short-lived tuples: the cyclic collector would only slow this down
+        keys = _keys(objects, strata)
+        sizes = _sizes(objects, keys)
+        problems = _problems(objects, sizes, inspectors, conflicts, strata=strata, k=k, per_object=per_object)
+        if problems:
+            raise DrawError("\n".join(problems))
+        return _drawn(objects, keys, sizes, inspectors, conflicts, seed=seed, k=k, per_object=per_object)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _drawn(
+    objects: Sequence[PoolObject],
+    keys: list[tuple[str, ...]] | None,
+    sizes: dict[tuple[str, ...], int],
+    inspectors: Sequence[str],
+    conflicts: list[tuple[str, str]],
+    *,
+    seed: str,
+    k: int,
+    per_object: int,
+) -> list[Selection]:
+    """Steps 3 and 4 of the module's docstring. Every object is hashed once; which are the kₛ lowest of
+    each stratum is found among the few below a threshold that, with overwhelming probability, holds
+    more than kₛ of every stratum (a stratum with too few below it is ranked in full), so the result is
+    exactly the one the docstring defines, at the cost of little more than hashing the pool."""
     sha256 = hashlib.sha256
     prefix = f"{seed}{SEPARATOR}".encode()
-    groups: dict[tuple[str, ...], list[PoolObject]] = defaultdict(list)
-    stratum_of = _stratum_of(strata)
-    for o in objects:
-        groups[stratum_of(o)].append(o)
-    shares = allocate({key: len(group) for key, group in groups.items()}, k)
+    shares = {key: share for key, share in allocate(sizes, k).items() if share}
+    digests = [sha256(prefix + o[0].encode()).digest() for o in objects]
+    # a stratum of n with a share of s has about n·f objects below the fraction f: ask for 2s + 16
+    fraction = max((2 * share + 16) / sizes[key] for key, share in shares.items()) if shares else 1.0
+    candidates: Iterable[int] = range(len(objects))
+    if fraction < 1:
+        threshold = int(fraction * 2**256).to_bytes(32, "big")
+        candidates = itertools.compress(candidates, map(threshold.__gt__, digests))
+    ranked: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in candidates:
+        ranked[() if keys is None else keys[i]].append(i)
+    short = {key for key, share in shares.items() if len(ranked[key]) < share}
+    if short:  # rank those strata in full
+        for key in short:
+            ranked[key] = []
+        for i in range(len(objects)):
+            key = () if keys is None else keys[i]
+            if key in short:
+                ranked[key].append(i)
     blocked: dict[str, set[str]] = defaultdict(set)
     for inspector, code in conflicts:
         blocked[code].add(inspector)
-    everyone = [(i.encode(), i) for i in inspectors]
+    ordered = sorted(set(inspectors))  # the frozen list's order, whatever order they were passed in
     selections = []
-    for key in sorted(groups):
-        # raw digests order as their hex does; hex is kept only for what is drawn
-        ranked = [(sha256(prefix + o.code.encode()).digest(), o.code) for o in groups[key]]
-        for digest, code in heapq.nsmallest(shares[key], ranked):
-            base = prefix + f"{code}{SEPARATOR}".encode()
-            excluded = blocked.get(code)
-            pool = [c for c in everyone if c[1] not in excluded] if excluded else everyone
-            candidates = [(sha256(base + raw).digest(), inspector) for raw, inspector in pool]
-            chosen = tuple(i for _, i in heapq.nsmallest(per_object, candidates))
-            selections.append(Selection(code, key, digest.hex(), chosen))
+    for key in sorted(shares):
+        for i in heapq.nsmallest(shares[key], ranked[key], key=digests.__getitem__):
+            code = objects[i][0]
+            chosen = assign_inspectors(seed, code, ordered, blocked.get(code), per_object)
+            selections.append(Selection(code, key, digests[i].hex(), chosen))
     return selections
 
 
@@ -258,5 +374,11 @@ def object_digest(seed: str, code: str) -> str:
     return sha256_text(f"{seed}{SEPARATOR}{code}")
 
 
-def inspector_digest(seed: str, code: str, inspector: str) -> str:
-    return sha256_text(f"{seed}{SEPARATOR}{code}{SEPARATOR}{inspector}")
+def candidate_digest(seed: str, code: str, k: int) -> str:
+    """SHA-256(seed|统一社会信用代码|k): the object's k-th inspector candidate, for the verification page."""
+    return sha256_text(f"{seed}{SEPARATOR}{code}{SEPARATOR}{k}")
+
+
+def candidate_index(seed: str, code: str, k: int, pool_size: int) -> int:
+    """The 0-based line of the inspectors' list that candidate k names (line number = index + 1)."""
+    return int(candidate_digest(seed, code, k), 16) % pool_size

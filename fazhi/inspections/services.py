@@ -381,3 +381,26 @@ def verify_cached(plan: InspectionPlan) -> Verification:
 
 def as_dict(selection: list[draw.Selection]) -> list[dict[str, Any]]:
     return [{"code": s.code, "digest": s.digest, "inspectors": list(s.inspectors)} for s in selection]
+
+
+def frozen_inspectors(plan: InspectionPlan) -> list[str]:
+    """The frozen inspectors' list (read apart from the plan, whose pages defer the frozen texts)."""
+    text = InspectionPlan.objects.filter(pk=plan.pk).values_list("inspectors_text", flat=True).first()
+    return draw.parse_inspectors(text or "")
+
+
+@dataclass
+class Candidate:
+    digest: str
+    index: int
+    line: int
+    inspector: str
+
+
+def example_candidate(plan: InspectionPlan, code: str, inspectors: list[str]) -> Candidate | None:
+    """An object's first inspector candidate (k = 0), worked out for the verification page."""
+    if not plan.seed or not inspectors:
+        return None
+    digest = draw.candidate_digest(plan.seed, code, 0)
+    index = int(digest, 16) % len(inspectors)
+    return Candidate(digest, index, index + 1, inspectors[index])

@@ -138,12 +138,17 @@ def plan_public(request, pk: int):
     drawn = list(plan.drawn.all())
     verification = services.verify_cached(plan) if plan.seed and drawn else None
     example = drawn[0] if drawn else None
+    inspectors = services.frozen_inspectors(plan)
     context = {
         "plan": plan,
         "drawn": drawn,
         "verification": verification,
         "example": example,
-        "example_inspector": example.inspectors.split("、")[0] if example else "",
+        "example_candidate": services.example_candidate(plan, example.credit_code, inspectors)
+        if example
+        else None,
+        "inspectors_count": len(inspectors),
+        "tries": draw.candidate_limit(plan.inspectors_per_object),
         "strata": "、".join(draw.STRATUM_LABELS[s] for s in plan.strata) or "不分层",
     }
     return render(request, "inspections/plan_public.html", context)

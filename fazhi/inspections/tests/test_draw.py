@@ -28,8 +28,63 @@ def test_rank_keys_are_the_published_formula():
     assert (
         s.digest == draw.object_digest("7", s.code) == min(draw.object_digest("7", o.code) for o in OBJECTS)
     )
-    ranked = sorted(INSPECTORS, key=lambda i: draw.inspector_digest("7", s.code, i))
-    assert s.inspectors == tuple(ranked[:2])
+    # the inspectors: candidate k is line int(SHA-256(seed|code|k), 16) mod N of the sorted list
+    candidates = [INSPECTORS[draw.candidate_index("7", s.code, k, len(INSPECTORS))] for k in range(20)]
+    assert s.inspectors == tuple(dict.fromkeys(candidates))[:2]
+    assert draw.candidate_index("7", s.code, 0, 8) == int(draw.candidate_digest("7", s.code, 0), 16) % 8
+
+
+def reference_draw(objects, inspectors, conflicts, *, seed, strata, k, per_object):
+    """The docstring's definition, written the slow and obvious way."""
+    ordered = sorted(inspectors)
+    blocked = {(i, c) for i, c in conflicts}
+    groups = {}
+    for o in objects:
+        groups.setdefault(o.stratum(strata), []).append(o.code)
+    shares = draw.allocate({key: len(v) for key, v in groups.items()}, k)
+    out = []
+    for key in sorted(groups):
+        for code in sorted(groups[key], key=lambda c: draw.object_digest(seed, c))[: shares[key]]:
+            chosen: list[str] = []
+            n = 0
+            while len(chosen) < per_object:
+                i = ordered[draw.candidate_index(seed, code, n, len(ordered))]
+                if i not in chosen and (i, code) not in blocked:
+                    chosen.append(i)
+                n += 1
+            out.append((code, key, draw.object_digest(seed, code), tuple(chosen)))
+    return out
+
+
+@pytest.mark.parametrize("k", [1, 7, 40, 150, 299, 300])
+def test_the_fast_draw_is_the_definition_for_any_share_and_stratum_size(k):
+    # strata of very different sizes (1 to 150), so both the threshold and the full ranking are used
+    sizes = [150, 80, 40, 20, 6, 3, 1]
+    objects = [
+        PoolObject(f"91330102MB{s:02d}{i:06d}", f"行业{s}", "", "A")
+        for s, n in enumerate(sizes)
+        for i in range(n)
+    ]
+    conflicts = [(INSPECTORS[i % 8], o.code) for i, o in enumerate(objects[::3])]
+    args = dict(seed=f"k{k}", strata=("industry",), k=k, per_object=2)
+    fast = [
+        (s.code, s.stratum, s.digest, s.inspectors) for s in draw.draw(objects, INSPECTORS, conflicts, **args)
+    ]
+    assert fast == reference_draw(objects, INSPECTORS, conflicts, **args)
+    assert len(fast) == k
+
+
+def test_the_scan_after_the_bounded_tries_finds_the_last_free_inspector():
+    # 1,000 inspectors, 999 in 回避: the seeded sequence (64 candidates) misses the free one
+    inspectors = [f"浙{i:05d}" for i in range(1000)]
+    code = "91330102MA00000001"
+    tried = {draw.candidate_index("s", code, k, 1000) for k in range(draw.candidate_limit(1))}
+    assert 150 not in tried and len(tried) > 50
+    conflicts = set(inspectors[:150] + inspectors[151:])
+    chosen = draw.assign_inspectors("s", code, inspectors, conflicts, 1)
+    assert chosen == ("浙00150",)
+    with pytest.raises(DrawError, match="只有1名无须回避"):
+        draw.assign_inspectors("s", code, inspectors, conflicts, 2)
 
 
 def test_strata_share_by_largest_remainder():
@@ -51,6 +106,13 @@ def test_conflicts_are_skipped_and_every_object_gets_its_inspectors():
     for s in selection:
         assert len(s.inspectors) == 3 and len(set(s.inspectors)) == 3
         assert set(s.inspectors) == set(INSPECTORS[5:])
+    # one conflict per object and inspector pair spread out: never assigned, at least 2 each
+    conflicts = [(INSPECTORS[i % 8], o.code) for i, o in enumerate(OBJECTS)]
+    blocked = set(conflicts)
+    for n in range(50):
+        for s in draw.draw(OBJECTS, INSPECTORS, conflicts, seed=f"c{n}", strata=(), k=10, per_object=2):
+            assert len(set(s.inspectors)) == len(s.inspectors) >= 2
+            assert not {(i, s.code) for i in s.inspectors} & blocked
 
 
 def test_infeasible_draws_are_refused_naming_what_is_short():
