@@ -11,6 +11,15 @@ os.environ.setdefault("FAZHI_DB_CONN_MAX_AGE", "0")
 PACKAGE_YEARS_IN_TESTS = range(2004, 2027)
 
 
+def pytest_configure(config):
+    """Passwords hashed with one round of MD5 in tests, as Django's testing guide advises: PBKDF2's
+    million rounds cost most of a second for every user a factory or the demo creates. What the tests
+    prove about passwords (validators, lockout, changes) does not depend on the hasher."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache(monkeypatch):
     """Loaded schedules are cached per process; every test starts from the database's truth.
