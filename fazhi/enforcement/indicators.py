@@ -10,13 +10,27 @@
 - ``certificates_revoked`` 收回注销执法证件数: certificates 注销 or 收回 in the period.
 - ``exam_candidates`` / ``exam_pass_rate``: sittings of the 执法资格考试 in the period (voided records
   left out), and the share passed (numerator: passed sittings; denominator: all sittings).
-- ``training_hours_compliance_rate`` is a per-person sum against a threshold, which the engine's row
-  counts cannot express; ``selectors.training_compliance`` computes it for the page and the export.
+- ``training_hours_compliance_rate`` 执法人员培训学时达标率: of the people holding a certificate in force
+  at the period's end (as ``enforcement_staff``, each person once per unit), those whose training hours
+  recorded in the year (voided records left out) reach rule ``enforcement.training_hours``: the same
+  people and sums as ``selectors.training_compliance`` (the page and its export), counted in SQL for
+  every unit at once (a grouped subquery per person). The threshold is the national rule's.
+- ``enforcement_trainings`` 执法培训场次: a session is one unit's training on one day with one 培训内容
+  (the register has one record per person trained), so the distinct (unit, date, course) of the year.
 """
 
 from django.db.models import F, Q
 
-from fazhi.indicators.formulas import Count, Definition, InForce, Ratio, define
+from fazhi.indicators.formulas import (
+    Count,
+    Definition,
+    Distinct,
+    InForce,
+    People,
+    Ratio,
+    Reaching,
+    define,
+)
 
 from .models import (
     CaseType,
@@ -26,6 +40,7 @@ from .models import (
     ExamSitting,
     Outcome,
     RecordStatus,
+    Training,
 )
 
 COUNTED = ~Q(status=RecordStatus.VOIDED)
@@ -55,6 +70,34 @@ define(
         ),
         basis="考试合格人次 / 参加考试人次",
     ),
+    Definition(
+        "training_hours_compliance_rate",
+        Ratio(
+            numerator=(
+                People(
+                    Certificate,
+                    "holder",
+                    "issued_on",
+                    "ended_on",
+                    reaching=Reaching(
+                        Training, "person", "hours", "trained_on", "enforcement.training_hours", COUNTED
+                    ),
+                ),
+            ),
+            denominator=(
+                People(
+                    Certificate, "holder", "issued_on", "ended_on", only_while="enforcement.training_hours"
+                ),
+            ),
+        ),
+        target_rule="targets.training_hours_compliance_rate",
+        basis="年末持有执法证的人员中，当年培训学时（不含作废记录）达到规定学时的人数 / 年末持证人数",
+    ),
+    Definition(
+        "enforcement_trainings",
+        Distinct(Training, "trained_on", ("trained_on", "course"), COUNTED),
+        basis="期内开展的执法培训：同一单位同一日期同一培训内容的培训记录计为一场次",
+    ),
 )
 
 # -- 行政执法案件 (issue 13 §2): counted at the decision date; 撤销案件 is no decision on the merits.
@@ -80,6 +123,7 @@ define(
             ),
             denominator=(Count(EnforcementCase, "decided_on", MAJOR),),
         ),
+        target_rule="targets.major_decision_legal_review_rate",
         basis="决定前经法制审核的重大执法决定 / 期内作出的重大执法决定",
     ),
     Definition(
@@ -104,6 +148,7 @@ define(
             ),
             denominator=(Count(EnforcementCase, "decided_on", PUNISHED),),
         ),
+        target_rule="targets.penalty_publicity_timely_rate",
         basis="期限内公示的行政处罚决定 / 期内作出的行政处罚决定",
     ),
 )

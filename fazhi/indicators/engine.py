@@ -64,12 +64,13 @@ def _totals(
 ) -> dict[str, dict[int, int]]:
     """Each key's figure for each wanted unit, rolled up: each unit's own figures are added to the
     wanted units at or above it. Read from the kept per-unit figures where they are kept and current;
-    counted from the registers otherwise (a stale figure is never used)."""
+    counted from the registers otherwise (a stale figure is never used, nor one of a kind not kept)."""
     result: dict[str, dict[int, int]] = {}
     scan = dict(wanted_keys)
     if year in summary.kept_years():
         stale = summary.stale_ids()
-        kept = {k: p for k, p in wanted_keys.items() if k.split("/")[0] not in stale}
+        keepable = summary.part_keys()
+        kept = {k: p for k, p in wanted_keys.items() if k in keepable and k.split("/")[0] not in stale}
         if kept:
             rows = summary.totals(year, wanted)
             result = {key: {} for key in kept}

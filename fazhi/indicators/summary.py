@@ -24,7 +24,7 @@ from fazhi.org.models import Unit
 from fazhi.org.selectors import ancestor_chains
 
 from .counting import per_unit_by_year
-from .formulas import DEFINITIONS, Definition, InForce, Part, Ratio
+from .formulas import DEFINITIONS, KEPT_KINDS, Definition, DueIn, InForce, Part, People, Ratio
 from .models import DataVersion, UnitFigures
 
 YEARS_BACK = 10
@@ -45,10 +45,16 @@ def definition_parts(definition: Definition) -> list[tuple[str, Part]]:
     return [(f"{definition.id}/value", definition.formula)]
 
 
+def is_kept(definition: Definition) -> bool:
+    """Whether the definition's figures are kept: all its parts count one table's own rows (the other
+    kinds read tables whose writes do not refresh them, so the engine counts them each time)."""
+    return all(isinstance(part, KEPT_KINDS) for part in definition.parts())
+
+
 @cache
 def part_keys() -> dict[str, Part]:
     """Every kept key and the formula part it counts."""
-    return {key: part for d in DEFINITIONS.values() for key, part in definition_parts(d)}
+    return {key: part for d in DEFINITIONS.values() if is_kept(d) for key, part in definition_parts(d)}
 
 
 def _keys_by_part(model: type[models.Model] | None = None) -> dict[Part, list[str]]:
@@ -65,14 +71,14 @@ def fingerprint(definition: Definition) -> str:
 
 
 def fingerprints() -> dict[str, str]:
-    return {d.id: fingerprint(d) for d in DEFINITIONS.values()}
+    return {d.id: fingerprint(d) for d in DEFINITIONS.values() if is_kept(d)}
 
 
 def stale_ids() -> set[str]:
     """Indicators whose kept figures cannot be used: never built, or built for another definition."""
     row = DataVersion.objects.filter(pk=1).values_list("figures_ready", "figures_fingerprint").first()
     if row is None or not row[0]:
-        return set(DEFINITIONS)
+        return {i for i, d in DEFINITIONS.items() if is_kept(d)}
     kept = row[1] or {}
     return {i for i, value in fingerprints().items() if kept.get(i) != value}
 
@@ -83,8 +89,10 @@ def is_ready() -> bool:
 
 # -- what a write touches ---------------------------------------------------------------------------
 def _date_fields(part: Part) -> tuple[str, ...]:
-    if isinstance(part, InForce):
+    if isinstance(part, InForce | People):
         return (part.start_field, part.end_field)
+    if isinstance(part, DueIn):
+        return (part.after_field,)
     return (part.date_field,)
 
 
@@ -105,7 +113,7 @@ def touched_years(model: type[models.Model], items: Iterable[Any]) -> set[int]:
                 if isinstance(start, date):  # in force from its start until the end of the kept years
                     years.update(range(max(start.year, kept.start), kept.stop))
             else:
-                value = getattr(item, part.date_field)
+                value = getattr(item, _date_fields(part)[0])
                 if isinstance(value, date):
                     years.add(value.year)
     return years & set(kept)

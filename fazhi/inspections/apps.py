@@ -6,4 +6,4 @@ class InspectionsConfig(AppConfig):
     verbose_name = "双随机、一公开"
 
     def ready(self):
-        from . import registers  # noqa: F401  (declare this app's registers)
+        from . import indicators, registers  # noqa: F401  (declare this app's registers and indicators)
