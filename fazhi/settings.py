@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "fazhi.casereview",
     "fazhi.decisions",
     "fazhi.inspections",
+    "fazhi.onsite",
     "fazhi.publicity",
     "django_tasks",
     "django_tasks_db",

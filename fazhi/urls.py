@@ -19,6 +19,7 @@ urlpatterns = [
     path("decisions/", include("fazhi.decisions.urls")),
     path("casereview/", include("fazhi.casereview.urls")),
     path("inspections/", include("fazhi.inspections.urls")),
+    path("onsite/", include("fazhi.onsite.urls")),
     path("enforcement/", include("fazhi.enforcement.urls")),
     path("public/", include("fazhi.publicity.urls")),
     path("indicators/", include("fazhi.indicators.urls")),

@@ -76,6 +76,16 @@ SECTIONS: tuple[NavSection, ...] = (
     ),
     NavSection("双随机一公开", (NavItem("双随机抽查", "inspections:plan_list"),)),
     NavSection(
+        "企业安静期·扫码入检",
+        (
+            NavItem("入企检查登记", "onsite:visit_list"),
+            NavItem("安静期违规入企", "onsite:flagged_list"),
+            NavItem("重复检查统计", "onsite:repeats"),
+            NavItem("企业二维码", "onsite:enterprise_list"),
+            NavItem("企业安静期", "onsite:quiet_list"),
+        ),
+    ),
+    NavSection(
         "年度报告",
         (
             register_item("年度法治政府建设报告", "annual-reports"),
