@@ -246,7 +246,8 @@ def test_quiet_periods_are_checked_and_declared_by_administrators_only(world):
     assert "截止日期不能早于起始日期" in text and "每月截止日不能早于每月起始日" in text
     with pytest.raises(PermissionDenied):
         services.save_quiet_period(
-            QuietPeriod(unit=world["market"], title="x", valid_from=DAY, valid_to=DAY, first_day=1, last_day=2),
+            QuietPeriod(unit=world["market"], title="x", valid_from=DAY, valid_to=DAY, first_day=1,
+                        last_day=2),
             actor=world["user"], scope_ids=subtree_ids(world["market"]),
         )  # fmt: skip
     assert not QuietPeriod.objects.exists()
@@ -257,7 +258,8 @@ def test_quiet_period_pages(world, client):
     data = {
         "unit": world["root"].pk, "title": "2025年企业安静期", "basis": "青政办〔2025〕1号",
         "valid_from": "2025-01-01", "valid_to": "2025-12-31", "first_day": 1, "last_day": 20,
-        "all_enterprises": "", "allowed_reasons": ["random", "complaint"], "enterprise_codes": "91330102MA00000002",
+        "all_enterprises": "", "allowed_reasons": ["random", "complaint"],
+        "enterprise_codes": "91330102MA00000002",
     }  # fmt: skip
     response = client.post(reverse("onsite:quiet_list"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -284,7 +286,7 @@ def test_two_submissions_within_a_minute_are_one_visit(world):
     assert new and not repeated and again.pk == first.pk
     later, new_again = visit(world, when=at(DAY, 10, 2, 0))
     assert new_again and later.pk != first.pk
-    other_officer, new_other = visit(world, when=at(DAY, 10, 0, 10), officers=world["officers"][1:])
+    _, new_other = visit(world, when=at(DAY, 10, 0, 10), officers=world["officers"][1:])
     assert new_other  # another officer's visit is another visit
     assert Visit.objects.count() == 3
 
