@@ -13,6 +13,7 @@ class ObjectKind(models.TextChoices):
     ENTERPRISE = "enterprise", "企业"
     INDIVIDUAL = "individual", "个体工商户"
     OTHER = "other", "其他组织"
+    PERSON = "person", "自然人"  # its name is personal data: published as 张* only
 
 
 class RiskLevel(models.TextChoices):
@@ -217,10 +218,13 @@ class DrawnObject(models.Model):
     plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="drawn")
     position = models.PositiveIntegerField("序号")
     credit_code = models.CharField("统一社会信用代码", max_length=18)
+    name = models.CharField("对象名称", max_length=200, blank=True)  # as in the 名录 when drawn
+    kind = models.CharField("对象类型", max_length=20, choices=ObjectKind.choices, blank=True)
     stratum = models.CharField("分层", max_length=200, blank=True)
     digest = models.CharField("排序摘要", max_length=64)
-    inspectors = models.CharField("检查人员执法证号", max_length=400)  # "、"-joined, in rank order
+    inspectors = models.CharField("检查人员执法证号", max_length=400)  # "、"-joined, in the order drawn
     result = models.CharField("检查结果", max_length=300, blank=True)
+    handling = models.CharField("处理情况", max_length=300, blank=True)
 
     class Meta:
         ordering = ["plan", "position"]

@@ -258,12 +258,22 @@ def draw_plan(
             selection = derive(plan)
         except draw.DrawError as exc:
             raise ValidationError(str(exc)) from None
+        named = {
+            code: (name, kind)
+            for code, name, kind in InspectionObject.objects.filter(
+                unit_id__in=subtree_ids(plan.unit), credit_code__in=[s.code for s in selection]
+            )
+            .order_by("-status", "pk")  # "removed" rows first, so an entry still 在库 wins
+            .values_list("credit_code", "name", "kind")
+        }
         DrawnObject.objects.bulk_create(
             [
                 DrawnObject(
                     plan=plan,
                     position=n,
                     credit_code=s.code,
+                    name=named.get(s.code, ("", ""))[0],
+                    kind=named.get(s.code, ("", ""))[1],
                     stratum=draw.stratum_label(s.stratum, plan.strata),
                     digest=s.digest,
                     inspectors="、".join(s.inspectors),
@@ -286,8 +296,10 @@ def results_due(plan: InspectionPlan) -> date | None:
 
 
 def record_results(plan: InspectionPlan, *, actor: User, scope_ids: list[int], version: int, on: date,
-                   results: dict[str, str]) -> InspectionPlan:  # fmt: skip
-    """结果录入: a result for every drawn object, by 统一社会信用代码."""
+                   results: dict[str, str],
+                   handling: dict[str, str] | None = None) -> InspectionPlan:  # fmt: skip
+    """结果录入: a 检查结果 for every drawn object and, where there is one, its 处理情况 (责令整改,
+    立案查处…), by 统一社会信用代码."""
     with transaction.atomic():
         plan = _locked(plan, version, scope_ids, PlanStatus.DRAWN)
         _check_on(on, plan.drawn_on, "结果录入日期", "抽取日期")
@@ -295,9 +307,11 @@ def record_results(plan: InspectionPlan, *, actor: User, scope_ids: list[int], v
         missing = [d.credit_code for d in drawn if not (results.get(d.credit_code) or "").strip()]
         if missing:
             raise ValidationError(f"以下抽中对象未填写检查结果：{'、'.join(missing[:10])}")
+        handling = handling or {}
         for d in drawn:
             d.result = results[d.credit_code].strip()[:300]
-        DrawnObject.objects.bulk_update(drawn, ["result"], batch_size=1000)
+            d.handling = (handling.get(d.credit_code) or "").strip()[:300]
+        DrawnObject.objects.bulk_update(drawn, ["result", "handling"], batch_size=1000)
         plan.results_on = on
         plan.status = PlanStatus.RESULTS
         return _save(plan)

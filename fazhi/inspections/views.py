@@ -7,14 +7,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from fazhi.org.models import Unit
 from fazhi.org.selectors import assert_unit_in_scope, units_in
+from fazhi.publicity.selectors import units as public_units
 from fazhi.registers.deadlines import today
 
-from . import draw, services
+from . import draw, selectors, services
 from .models import InspectionPlan, PlanStatus
 
 POOLS = {"objects": "objects_text", "inspectors": "inspectors_text", "conflicts": "conflicts_text"}
@@ -114,7 +117,8 @@ def plan_step(request, pk: int, step: str):
             services.draw_plan(plan, on=on, **kwargs)
         elif step == "results":
             results = {k[len("result-") :]: v for k, v in data.items() if k.startswith("result-")}
-            services.record_results(plan, on=on, results=results, **kwargs)
+            handling = {k[len("handling-") :]: v for k, v in data.items() if k.startswith("handling-")}
+            services.record_results(plan, on=on, results=results, handling=handling, **kwargs)
         elif step == "publish":
             services.publish(plan, on=on, **kwargs)
         else:
@@ -136,12 +140,14 @@ def plan_public(request, pk: int):
     if plan.status == PlanStatus.DRAFT:
         raise Http404("抽查计划尚未公布。")
     drawn = list(plan.drawn.all())
+    results = selectors.public_results(plan)  # empty until published
     verification = services.verify_cached(plan) if plan.seed and drawn else None
     example = drawn[0] if drawn else None
     inspectors = services.frozen_inspectors(plan)
     context = {
         "plan": plan,
         "drawn": drawn,
+        "results": results,
         "verification": verification,
         "example": example,
         "example_candidate": services.example_candidate(plan, example.credit_code, inspectors)
@@ -152,6 +158,34 @@ def plan_public(request, pk: int):
         "strata": "、".join(draw.STRATUM_LABELS[s] for s in plan.strata) or "不分层",
     }
     return render(request, "inspections/plan_public.html", context)
+
+
+PUBLIC_PAGE_SIZE = 30
+
+
+@login_not_required
+@require_safe
+def public_list(request):
+    """双随机抽查结果公示: published plans, newest first, by unit (and its subordinates) and year. Odd
+    filter values are ignored, never an error."""
+    unit = year = None
+    raw_unit, raw_year = request.GET.get("unit", ""), request.GET.get("year", "")
+    if raw_unit.isdigit() and len(raw_unit) < 12:
+        unit = Unit.objects.filter(pk=int(raw_unit), is_active=True).first()
+    if raw_year.isdigit() and len(raw_year) == 4:
+        year = int(raw_year)
+    plans = selectors.published_plans(unit=unit, year=year)
+    page = Paginator(plans, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "units": public_units(),
+        "years": selectors.published_years(),
+        "filters": {"unit": unit, "year": year},
+        "query": query,
+    }
+    return render(request, "inspections/public_list.html", context)
 
 
 @login_not_required

@@ -133,6 +133,11 @@ def test_the_public_page_needs_no_login_and_shows_hashes_seed_and_method(setting
     )
     assert "sha256sum" in page and "本站重新核验：<strong>一致</strong>" in page
     assert "长冈第" not in page  # names are not needed to verify
+    # the worked example of the first inspector candidate, as `printf … | sha256sum` and mod N give it
+    first = plan.drawn.order_by("position").first()
+    example = services.example_candidate(plan, first.credit_code, services.frozen_inspectors(plan))
+    assert example.digest == draw.candidate_digest(plan.seed, first.credit_code, 0)
+    assert f'% 4)"</code> 得 {example.index}，即第{example.line}行的 {example.inspector}' in page
     pool = client.get(reverse("inspections:pool_file", args=[plan.pk, "objects"]))
     assert draw.sha256_text(pool.content.decode()) == plan.objects_sha256
 
@@ -236,3 +241,71 @@ def test_the_steps_through_the_pages(setting, client):
     viewer = UserFactory(unit=s["unit"], role=UserRole.VIEWER, username="viewer")
     client.force_login(viewer)
     assert client.post(url, {"version": plan.version}).status_code == 403
+
+
+ID_NUMBER = "330102199001011234"
+PHONE = "13812345678"
+
+
+def test_published_results_are_public_with_no_personal_data(setting, client):
+    s = setting
+    # personal data planted in the 名录: a natural person, and an ID and a phone in names and notes
+    InspectionObject.objects.filter(unit__isnull=False).update(
+        note=f"负责人身份证{ID_NUMBER}，电话{PHONE}",
+        name=f"长冈商店（联系电话{PHONE}）",
+    )
+    InspectionObject.objects.filter(credit_code__in=[f"91330102MA{i:08d}" for i in range(0, 30, 2)]).update(
+        kind=ObjectKind.PERSON, name="张三丰"
+    )
+    plan = drawn_plan(s)
+    codes = list(plan.drawn.values_list("credit_code", flat=True))
+    kinds = dict(plan.drawn.values_list("credit_code", "kind"))
+    assert set(kinds.values()) == {ObjectKind.PERSON, ObjectKind.ENTERPRISE}  # both kinds drawn
+    page_url = reverse("inspections:plan_public", args=[plan.pk])
+    said = {  # a clerk naming the person, with their ID number, in the result
+        code: f"发现问题，当事人{'张三丰' if kind == ObjectKind.PERSON else '本单位'}（{ID_NUMBER}）已签字"
+        for code, kind in kinds.items()
+    }
+    plan = services.record_results(
+        plan, actor=s["first"], scope_ids=s["scope"], version=plan.version, on=DAY + timedelta(days=10),
+        results=said,
+        handling=dict.fromkeys(codes, f"责令限期整改，联系电话{PHONE}"),
+    )  # fmt: skip
+    page = client.get(page_url).content.decode()
+    assert "发现问题" not in page and "责令限期整改" not in page  # recorded, not yet published
+    assert client.get(reverse("inspections:public_list")).content.decode().count(plan.title) == 0
+    services.publish(
+        plan, actor=s["first"], scope_ids=s["scope"], version=plan.version, on=DAY + timedelta(days=12)
+    )
+    response = client.get(page_url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "发现问题，当事人张*（" in page and "责令限期整改" in page
+    assert ID_NUMBER not in page and PHONE not in page and "张三丰" not in page
+    assert all(code in page for code in codes)
+    assert "<td>张*</td>" in page and "长冈商店（联系电话***********）" in page
+    listing = client.get(reverse("inspections:public_list"))
+    assert listing.status_code == 200 and plan.title in listing.content.decode()
+    assert ID_NUMBER not in listing.content.decode()
+
+
+def test_the_public_list_filters_by_unit_and_year_and_pages(setting, client, county):
+    s = setting
+    plan = drawn_plan(s)
+    codes = list(plan.drawn.values_list("credit_code", flat=True))
+    common = dict(actor=s["first"], scope_ids=s["scope"])
+    results = dict.fromkeys(codes, "未发现问题")
+    plan = services.record_results(
+        plan, version=plan.version, on=DAY + timedelta(days=5), results=results, **common
+    )
+    services.publish(plan, version=plan.version, on=DAY + timedelta(days=6), **common)
+    unpublished = new_plan(s, title="尚未公示的抽查")
+    url = reverse("inspections:public_list")
+    page = client.get(url).content.decode()
+    assert plan.title in page and unpublished.title not in page
+    assert plan.title in client.get(url, {"year": "2025", "unit": s["unit"].pk}).content.decode()
+    assert plan.title not in client.get(url, {"year": "2024"}).content.decode()
+    assert plan.title not in client.get(url, {"unit": county["hekou"].pk}).content.decode()
+    assert plan.title in client.get(url, {"unit": county["county"].pk}).content.decode()  # and below
+    odd = client.get(url, {"unit": "x", "year": "20255", "page": "99"})
+    assert odd.status_code == 200 and plan.title in odd.content.decode()
