@@ -107,14 +107,6 @@ def test_demo_password_must_be_changed_first_in_production_only(client, county):
         assert not AccountSecurity.objects.get(user=user).must_change_password
 
 
-def test_the_demo_flags_every_login():
-    from fazhi.core.demo import build_demo
-
-    build_demo(seed=3)
-    flagged = set(AccountSecurity.objects.filter(must_change_password=True).values_list("user_id", flat=True))
-    assert flagged == set(User.objects.values_list("pk", flat=True))
-
-
 @override_settings(FAZHI_IDLE_TIMEOUT=30 * 60)
 def test_idle_session_ends_after_thirty_minutes(client, county):
     client.force_login(UserFactory(username="zhang", unit=county["changgang"]))

@@ -152,20 +152,6 @@ def test_calendar_with_a_bad_year_is_not_an_error(client, county):
         assert client.get(reverse("workdays:calendar"), {"year": year}).status_code == 200
 
 
-@pytest.mark.django_db
-def test_an_empty_attachment_says_the_file_is_empty(client):
-    from fazhi.core.demo import build_demo
-    from fazhi.registers.spec import REGISTRY
-
-    build_demo(seed=3)
-    client.force_login(User.objects.get(username="yfzx"))
-    spec = REGISTRY["legality-reviews"]
-    item = spec.model.objects.first()
-    url = reverse("registers:attachment_upload", args=[spec.key, item.pk])
-    page = client.post(url, {"file": SimpleUploadedFile("空.pdf", b"")}, follow=True).content.decode()
-    assert "文件为空" in page
-
-
 def test_a_tampered_multiple_choice_is_a_form_error_not_a_500(client, county):
     from fazhi.org.models import Role, UserRole
     from fazhi.org.tests.factories import UserFactory
@@ -178,17 +164,27 @@ def test_a_tampered_multiple_choice_is_a_form_error_not_a_500(client, county):
 
 
 @pytest.mark.django_db
-def test_an_overlong_report_heading_is_refused_in_chinese():
+def test_an_overlong_report_heading_is_refused_in_chinese(demo_county):
     """PostgreSQL refused it with a 500 (varchar(200)); SQLite stored it."""
-    from fazhi.core.demo import build_demo
     from fazhi.org.models import Unit
     from fazhi.org.selectors import subtree_ids
     from fazhi.reports.annual import save_text
     from fazhi.reports.builder import draft_report
 
-    build_demo(seed=3)
     admin, county = User.objects.get(username="admin"), Unit.objects.get(parent__isnull=True)
     report = draft_report(county, 2026, actor=admin, unit_ids=subtree_ids(county))
     part = report.parts.first()
     with pytest.raises(ValidationError, match="标题超过200字"):
         save_text(report, {part.part: ("标" * 201, part.text)}, actor=admin, scope_ids=subtree_ids(county))
+
+
+@pytest.mark.django_db
+def test_an_empty_attachment_says_the_file_is_empty(demo_county, client):
+    from fazhi.registers.spec import REGISTRY
+
+    client.force_login(User.objects.get(username="yfzx"))
+    spec = REGISTRY["legality-reviews"]
+    item = spec.model.objects.first()
+    url = reverse("registers:attachment_upload", args=[spec.key, item.pk])
+    page = client.post(url, {"file": SimpleUploadedFile("空.pdf", b"")}, follow=True).content.decode()
+    assert "文件为空" in page
