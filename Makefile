@@ -62,6 +62,7 @@ bench: setup
 	$(BIN)/python bench/indicators_engine.py
 	$(BIN)/python bench/register_import.py
 	$(BIN)/python bench/random_draw.py
+	$(BIN)/python bench/pool_import.py
 
 clean:
 	rm -rf $(VENV) node_modules var
