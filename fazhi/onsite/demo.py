@@ -23,13 +23,15 @@ from .models import DEFAULT_ALLOWED_REASONS, QuietPeriod, VisitReason
 VISITS_PER_SCALE = 300
 BASIS = "{county}人民政府办公室关于实行涉企行政检查“企业安静期”制度的通知"
 REASONS = [
-    (VisitReason.RANDOM, 0.25),
-    (VisitReason.COMPLAINT, 0.25),
-    (VisitReason.ASSIGNED, 0.12),
-    (VisitReason.SPECIAL, 0.22),
+    (VisitReason.RANDOM, 0.3),
+    (VisitReason.COMPLAINT, 0.3),
+    (VisitReason.ASSIGNED, 0.15),
+    (VisitReason.SPECIAL, 0.12),
     (VisitReason.MAJOR_RISK, 0.08),
-    (VisitReason.OTHER, 0.08),
+    (VisitReason.OTHER, 0.05),
 ]
+# most checks for a reason the quiet period does not allow are made after its days (21日 on)
+KEEPS_QUIET = 0.5
 OTHER_TEXTS = ["配合上级专项督查", "企业申请指导服务", "核实举报线索前期走访"]
 NOTES = ["", "", "", "现场未发现问题", "责令当场整改", "出具检查记录"]
 
@@ -80,8 +82,8 @@ def _visits(ctx: DemoContext, rng: random.Random, ids: list[int], admin: User) -
     today = timezone.localdate()
     first = max(date(ctx.years[0], 1, 1), today - timedelta(days=540))
     span = (today - first).days
-    # a tenth of the enterprises get most of the visits, so some pass the 重复检查 threshold
-    busy = rng.sample(ids, max(1, len(ids) // 10))
+    # a few enterprises get a third of the visits, so some pass the 重复检查 threshold
+    busy = rng.sample(ids, max(1, min(15, len(ids) // 10)))
     departments: dict[int | None, list[Unit]] = {}
     officers: dict[tuple[int, date], list[Person]] = {}
     reasons, weights = zip(*REASONS, strict=True)
@@ -89,7 +91,7 @@ def _visits(ctx: DemoContext, rng: random.Random, ids: list[int], admin: User) -
     for _ in range(VISITS_PER_SCALE * ctx.scale * 10):  # some draws find no two certified officers
         if made >= VISITS_PER_SCALE * ctx.scale:
             break
-        pk = rng.choice(busy) if rng.random() < 0.5 else rng.choice(ids)
+        pk = rng.choice(busy) if rng.random() < 0.35 else rng.choice(ids)
         enterprise = InspectionObject.objects.select_related("unit").get(pk=pk)
         county = selectors.county_of(enterprise.unit)
         if county not in departments:
@@ -102,7 +104,13 @@ def _visits(ctx: DemoContext, rng: random.Random, ids: list[int], admin: User) -
         if not departments[county]:
             continue
         unit = rng.choice(departments[county])
+        reason = rng.choices(reasons, weights)[0]
+        plan = selectors.plans_for(enterprise).first() if reason == VisitReason.RANDOM else None
+        if reason == VisitReason.RANDOM and plan is None:
+            reason = VisitReason.COMPLAINT
         day = first + timedelta(days=rng.randrange(span + 1))
+        if reason not in DEFAULT_ALLOWED_REASONS and day.day <= 20 and rng.random() < KEEPS_QUIET:
+            day = day.replace(day=21 + rng.randrange(7))
         key = (unit.pk, day)
         if key not in officers:
             holders = Certificate.objects.filter(valid_on(day), unit=unit).values("holder_id")
@@ -110,10 +118,6 @@ def _visits(ctx: DemoContext, rng: random.Random, ids: list[int], admin: User) -
         if len(officers[key]) < 2:
             continue
         team = rng.sample(officers[key], 2)
-        reason = rng.choices(reasons, weights)[0]
-        plan = selectors.plans_for(enterprise).first() if reason == VisitReason.RANDOM else None
-        if reason == VisitReason.RANDOM and plan is None:
-            reason = VisitReason.SPECIAL
         moment = timezone.make_aware(
             datetime.combine(day, time(8, 30)) + timedelta(minutes=rng.randrange(540))
         )

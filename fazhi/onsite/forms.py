@@ -33,8 +33,10 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, plans, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = [("", "—")] + [(p.pk, f"{p}（{p.unit.name}）") for p in plans]
-        self.fields["co_officers"].choices = [(p.pk, p.name) for p in colleagues]
+        plan_field: forms.TypedChoiceField = self.fields["plan"]  # type: ignore[assignment]
+        plan_field.choices = [("", "—")] + [(p.pk, f"{p}（{p.unit.name}）") for p in plans]
+        officers_field: forms.TypedMultipleChoiceField = self.fields["co_officers"]  # type: ignore[assignment]
+        officers_field.choices = [(p.pk, p.name) for p in colleagues]
 
 
 class UnitFilterMixin(forms.Form):
@@ -42,7 +44,7 @@ class UnitFilterMixin(forms.Form):
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "全部")] + [
+        self.fields["unit"].choices = [("", "全部")] + [  # type: ignore[attr-defined]
             (u.pk, f"{'　' * u.tree_depth}{u.label}") for u in units
         ]
         self.fields["unit"].error_messages["invalid_choice"] = "所选单位不在您的查看范围内。"
@@ -61,7 +63,7 @@ class PeriodFilter(UnitFilterMixin):
     end = forms.DateField(label="截止日期", widget=DATE, error_messages={"invalid": "截止日期格式不正确。"})
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "截止日期不能早于起始日期。")
@@ -105,7 +107,7 @@ class QuietPeriodForm(forms.ModelForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         if self.instance.pk:
             self.initial["allowed_reasons"] = self.instance.allowed_reasons
             self.initial["enterprise_codes"] = "\n".join(

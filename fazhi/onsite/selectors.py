@@ -36,11 +36,11 @@ def county_of(unit: Unit) -> int | None:
     return next((pk for pk in chain if levels.get(pk) == UnitLevel.COUNTY), None)
 
 
-def may_inspect(officer_unit: Unit, enterprise: InspectionObject) -> bool:
+def may_inspect(officer_unit: Unit, enterprise: InspectionObject, chain: list[int] | None = None) -> bool:
     """Whether an officer of ``officer_unit`` may log a visit to ``enterprise``: the unit sees the
     enterprise's unit (its own or a subordinate's), or it is an enforcement department (县直部门) of the
-    county the enterprise is in."""
-    chain = ancestor_ids(enterprise.unit)
+    county the enterprise is in. ``chain``: the enterprise unit's ``ancestor_ids``, if already read."""
+    chain = chain if chain is not None else ancestor_ids(enterprise.unit)
     if officer_unit.pk in chain:
         return True
     if officer_unit.level != UnitLevel.DEPARTMENT:
@@ -73,10 +73,12 @@ def certified_colleagues(person: Person, on: date) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=holders, is_active=True).exclude(pk=person.pk).order_by("name", "pk")
 
 
-def quiet_periods_on(enterprise: InspectionObject, day: date) -> list[QuietPeriod]:
+def quiet_periods_on(
+    enterprise: InspectionObject, day: date, chain: list[int] | None = None
+) -> list[QuietPeriod]:
     """The quiet periods covering ``enterprise`` on ``day``: declared by its unit or a unit above for all
     enterprises, or listing it."""
-    chain = ancestor_ids(enterprise.unit)
+    chain = chain if chain is not None else ancestor_ids(enterprise.unit)
     return list(
         QuietPeriod.objects.filter(
             valid_from__lte=day, valid_to__gte=day, first_day__lte=day.day, last_day__gte=day.day

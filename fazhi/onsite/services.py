@@ -18,7 +18,7 @@ from fazhi.core.formats import cn_date
 from fazhi.enforcement.selectors import valid_certificate
 from fazhi.inspections.models import InspectionObject, InspectionPlan, ObjectKind
 from fazhi.org.models import Person, Unit, User
-from fazhi.org.selectors import assert_unit_in_scope, subtree_ids, visible_unit_ids
+from fazhi.org.selectors import ancestor_ids, assert_unit_in_scope, subtree_ids, visible_unit_ids
 from fazhi.rules.services import effective_rule
 
 from . import selectors
@@ -104,14 +104,15 @@ def record_visit(
     if officer.unit_id not in set(visible_unit_ids(actor)):
         raise PermissionDenied("登记的执法人员不属于您有权查看的单位。")
     errors: dict[str, list[str]] = {}
-    if not selectors.may_inspect(officer.unit, enterprise):
+    chain = ancestor_ids(enterprise.unit)
+    if not selectors.may_inspect(officer.unit, enterprise, chain):
         errors.setdefault("__all__", []).append(
             f"{officer.unit.name}无权对{enterprise.name}（属{enterprise.unit.name}）登记入企检查：须为企业所属单位"
             "或其上级单位，或本县（区）的行政执法部门。"
         )
     others = [p for p in dict.fromkeys(co_officers) if p.pk != officer.pk]
     for person in others:
-        if not selectors.may_inspect(person.unit, enterprise):
+        if not selectors.may_inspect(person.unit, enterprise, chain):
             errors.setdefault("co_officers", []).append(
                 f"同行执法人员{person.name}所在的{person.unit.name}无权对该企业检查。"
             )
@@ -152,7 +153,7 @@ def record_visit(
         )
         if earlier is not None:
             return earlier, False
-        periods = selectors.quiet_periods_on(enterprise, day)
+        periods = selectors.quiet_periods_on(enterprise, day, chain)
         breached = next((p for p in periods if reason not in p.allowed_reasons), None)
         visit = Visit(
             enterprise=enterprise,

@@ -74,7 +74,7 @@ def scan(request, token: str):
     colleagues = list(selectors.certified_colleagues(person, day).select_related("unit")) if person else []
     form = VisitForm(request.POST or None, plans=plans, colleagues=colleagues)
     if request.method == "POST":
-        if problem:
+        if problem or person is None:
             raise PermissionDenied(problem)
         if not user.can_edit:
             raise PermissionDenied("您的账号为只读账号，不能登记入企检查。")
@@ -237,6 +237,10 @@ def visits_table(visits) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
+def _unit_name(request) -> str:
+    return request.scope.unit.name if request.scope.unit else ""
+
+
 def _filter_units(request):
     return units_in(request.scope.unit_ids)
 
@@ -266,7 +270,7 @@ def visit_list(request):
     title = f"{month.year}年{month.month}月入企检查登记"
     if request.GET.get("format") == "xlsx":
         headers, rows = visits_table(visits)
-        return xlsx_response(table_xlsx(title, headers, rows), f"{request.scope.unit.name}{title}.xlsx")
+        return xlsx_response(table_xlsx(title, headers, rows), f"{_unit_name(request)}{title}.xlsx")
     page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
     query = f"month={month:%Y-%m}" + (f"&unit={unit_pk}" if unit_pk else "")
     context = {
@@ -293,7 +297,7 @@ def flagged_list(request):
     if request.GET.get("format") == "xlsx":
         headers, rows = visits_table(visits)
         return xlsx_response(
-            table_xlsx("安静期违规入企", headers, rows), f"{request.scope.unit.name}{title}.xlsx"
+            table_xlsx("安静期违规入企", headers, rows), f"{_unit_name(request)}{title}.xlsx"
         )
     page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
     query = f"start={start.isoformat()}&end={end.isoformat()}" + (f"&unit={unit_pk}" if unit_pk else "")
@@ -348,7 +352,8 @@ def repeats(request):
             for i, r in enumerate(rows, start=1)
         ]  # fmt: skip
         return xlsx_response(
-            table_xlsx(f"{year}年入企检查次数", headers, data), f"{scope.unit.name}{year}年入企检查次数.xlsx"
+            table_xlsx(f"{year}年入企检查次数", headers, data),
+            f"{_unit_name(request)}{year}年入企检查次数.xlsx",
         )
     query = f"year={year}" + (f"&unit={unit_pk}" if unit_pk else "") + ("&show=all" if show_all else "")
     context.update({"rows": rows, "year": year, "query": query, "show_all": show_all})
