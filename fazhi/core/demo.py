@@ -21,6 +21,7 @@ CONTRIBUTORS = [
     "fazhi.decisions.demo.build",
     "fazhi.casereview.demo.build",
     "fazhi.enforcement.demo.build",
+    "fazhi.inspections.demo.build",
     "fazhi.onsite.demo.build",  # after the 检查对象名录库 (inspections) demo, whose enterprises it uses
     "fazhi.indicators.demo.build",
     "fazhi.reports.demo.build",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from fazhi.org.masking import is_valid_id_number
 from fazhi.registers.models import RegisterItem, not_before, status_field, valid_status
 
 
@@ -64,6 +65,9 @@ class InspectionObject(RegisterItem):
             value = getattr(self, name) or ""
             if any(c in value for c in "\t\n\r|"):
                 errors[name] = "不能含有制表符、换行或“|”。"
+        if self.kind == ObjectKind.PERSON and is_valid_id_number(self.credit_code or ""):
+            # the codes of the 名录 are published (the frozen pool file and the results)
+            errors["credit_code"] = "自然人不能以身份证号码登记：检查对象名录和抽查结果中的代码是公开的。"
         if self.removed_on and self.listed_on and self.removed_on < self.listed_on:
             errors["removed_on"] = "移出日期不能早于入库日期。"
         if errors:

@@ -309,3 +309,17 @@ def test_the_public_list_filters_by_unit_and_year_and_pages(setting, client, cou
     assert plan.title in client.get(url, {"unit": county["county"].pk}).content.decode()  # and below
     odd = client.get(url, {"unit": "x", "year": "20255", "page": "99"})
     assert odd.status_code == 200 and plan.title in odd.content.decode()
+
+
+def test_a_natural_person_is_not_listed_under_an_id_number(county):
+    from fazhi.org.masking import id_number_check_code
+
+    number = "33010219900101123" + id_number_check_code("33010219900101123")
+    person = InspectionObject(
+        unit=county["changgang"], status="listed", name="张三丰", kind=ObjectKind.PERSON, credit_code=number,
+        industry="餐饮服务", region="长冈乡", risk="A", listed_on=DAY,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="自然人不能以身份证号码登记"):
+        person.full_clean()
+    person.kind = ObjectKind.INDIVIDUAL
+    person.full_clean()  # an 18-digit code is not refused as such
