@@ -83,11 +83,19 @@ _AREAS: dict[str, list[tuple]] = {
         _i(
             "enforcement_staff", "行政执法人员数", "人", "(共有|现有).{0,4}行政执法人员|执法人员.{0,4}(共|有)"
         ),
-        _i("certified_staff", "持证执法人员数", "人", "取得执法证|持证|执法证件"),
+        # not 新增持证 (the year's newly certified are not the staff holding one)
+        _i("certified_staff", "持证执法人员数", "人", "取得执法证|持(?<!新增持)证|执法证件"),
         _i("certificates_issued", "换(发)执法证件数", "本", "换\\(?发\\)?证|换发.{0,4}证|发放.{0,4}执法证"),
         _i("certificates_revoked", "收回注销执法证件数", "本", "收回|注销"),
         _i("exam_candidates", "执法资格考试人数", "人", "参加.{0,16}(资格|执法).{0,8}考试"),
-        _i("exam_pass_rate", "执法资格考试合格率", "%", "合格率|通过率"),
+        # the 执法资格 exam's (“…参加执法资格考试，合格率81.4%”): named, or a bare 合格率 opening its clause;
+        # not one qualified by another exam (法律知识在线考试通过率)
+        _i(
+            "exam_pass_rate",
+            "执法资格考试合格率",
+            "%",
+            "(执法|资格)[^，,。；;]{0,20}(合格率|通过率)|^(合格率|通过率)",
+        ),
         _i("training_hours_compliance_rate", "执法人员培训学时达标率", "%", "学时达标率|培训达标率"),
         _i(
             "enforcement_trainings",
@@ -101,7 +109,13 @@ _AREAS: dict[str, list[tuple]] = {
         _i("no_penalty_first_offense", "首违不罚案件数", "件", "首违不罚"),
         _i("no_penalty_minor", "轻微违法免罚/不予处罚件数", "件", "免罚|不予处罚|轻微违法"),
         _i("case_files_reviewed", "案卷评查数", "宗", "评查.{0,6}案卷|案卷评查|评查"),
-        _i("case_review_units_rectifying", "案卷评查整改单位数", "家", "整改"),
+        # units told to rectify (督促14家单位…整改), not problems rectified (整改问题135个)
+        _i(
+            "case_review_units_rectifying",
+            "案卷评查整改单位数",
+            "家",
+            "督促[^。；;]{0,12}整改|整改[^。；;]{0,2}单位|单位[^。；;]{0,20}整改",
+        ),
         _i("random_inspections", "双随机抽查任务数", "次", "双随机.{0,10}(抽查|检查)"),
         _i("random_inspection_objects", "双随机抽查对象数", "户", "抽查.{0,6}(对象|企业|市场主体)"),
         _i(

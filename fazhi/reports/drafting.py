@@ -47,7 +47,38 @@ PHRASES = {
     "legal_aid_cases": "办理法律援助案件{v}件",
     "law_literate_residents": "培育法律明白人{v}人",
     "reconsideration_received": "收到行政复议案件{v}件",
+    # 行政执法, as the seeds say them (“8人取得执法证”“换(发)证111本”“1421人参加…考试，合格率81.4%”)
+    "certified_staff": "持证执法人员{v}人",
+    "certificates_issued": "全年换（发）证{v}本",
+    "certificates_revoked": "收回、注销执法证件{v}本",
+    "exam_candidates": "组织{v}人参加行政执法资格考试",
+    "exam_pass_rate": "合格率{v}%",
+    "enforcement_trainings": "开展执法培训{v}场次",
+    "training_hours_compliance_rate": "执法人员培训学时达标率{v}%",
+    "penalty_cases": "作出行政处罚决定{v}件",
+    "major_decision_legal_review_rate": "重大执法决定法制审核率{v}%",
+    "penalty_publicity_timely_rate": "处罚决定公示及时率{v}%",
+    "no_penalty_first_offense": "实行“首违不罚”{v}件",
+    "no_penalty_minor": "轻微违法免罚、不予处罚{v}件",
+    "case_files_reviewed": "评查执法案卷{v}宗",
+    "case_review_units_rectifying": "督促{v}家单位整改",
+    "random_inspections": "开展双随机抽查{v}次",
+    "random_inspection_objects": "抽查对象{v}户",
+    "random_inspection_publicity_timely_rate": "抽查结果公示及时率{v}%",
 }
+# The 行政执法 paragraph's sentences: the figures of each group joined by "，", the groups by "；" (staff,
+# certificates, exams, training, cases and the 三项制度, 柔性执法, 案卷评查, 双随机一公开).
+ENFORCEMENT_GROUPS = (
+    ("enforcement_staff", "certified_staff"),
+    ("certificates_issued", "certificates_revoked"),
+    ("exam_candidates", "exam_pass_rate"),
+    ("enforcement_trainings", "training_hours_compliance_rate"),
+    ("penalty_cases", "major_decision_legal_review_rate", "penalty_publicity_timely_rate"),
+    ("no_penalty_first_offense", "no_penalty_minor"),
+    ("case_files_reviewed", "case_review_units_rectifying"),
+    ("random_inspections", "random_inspection_objects", "random_inspection_publicity_timely_rate"),
+)
+ENFORCEMENT_AREA = "行政执法"
 RESPONSIBILITY_AREA = "党的领导与学法"
 # The lead sentence of each area's paragraph in part 一, as the seed reports title them.
 AREA_LEADS = {
@@ -70,6 +101,14 @@ MEASURES = {
     "mediation_success_rate": "加强人民调解员培训，提升矛盾纠纷调解质效。",
     "litigation_loss_rate": "以案促改，分析败诉案件成因，规范行政执法程序。",
     "principal_appearance_rate": "落实行政机关负责人出庭应诉制度。",
+    "training_hours_compliance_rate": (
+        "制定年度执法人员培训计划，建立培训学时台账，确保每名执法人员每年培训不少于规定学时。"
+    ),
+    "major_decision_legal_review_rate": "严格落实重大执法决定法制审核制度，未经法制审核的一律不得作出决定。",
+    "penalty_publicity_timely_rate": "落实行政执法公示制度，行政处罚决定在规定时限内公开。",
+    "random_inspection_publicity_timely_rate": (
+        "规范“双随机、一公开”监管，抽查检查结果在规定时限内向社会公示。"
+    ),
 }
 REGISTER_MEASURE = "逐件清理逾期未办结的{label}，明确责任人和办结时限，按期办结。"
 # The duties of next year each kind of unit drafts into part 四, by rule code.
@@ -191,6 +230,39 @@ def _ranked(unit: Unit, year: int, figure: dashboard.FigureRow) -> str:
     return "；".join(sentences) + "。" if sentences else ""
 
 
+def whole(unit: Unit) -> str:
+    """How a report names everything under its unit: 全县, 全乡, 全镇, 全街道, 全局; 本单位 otherwise."""
+    if unit.name.endswith("街道"):
+        return "全街道"
+    if unit.name[-1:] in ("县", "区", "市", "乡", "镇", "旗", "局"):
+        return f"全{unit.name[-1]}"
+    return "本单位"
+
+
+def enforcement_text(unit: Unit, figures: list[dashboard.FigureRow]) -> str:
+    """The 行政执法 figures as the seeds say them, only those with something to say: “全县共有行政执法
+    人员N人，其中持证执法人员N人；全年换（发）证N本，…；开展双随机抽查N次，抽查对象N户，抽查结果公示
+    及时率N%”; figures of the area outside the groups follow as usual."""
+    by_id = {f.id: f for f in figures}
+    sentences = []
+    for group in ENFORCEMENT_GROUPS:
+        clauses: list[str] = []
+        for indicator_id in group:
+            f = by_id.pop(indicator_id, None)
+            clause = phrase(f.id, f.name, f.value) if f else None
+            if f is None or clause is None:
+                continue
+            if indicator_id == "enforcement_staff":
+                clause = f"{whole(unit)}共有行政执法人员{_number(f.value.value)}人"
+            elif indicator_id == "certified_staff" and clauses:
+                clause = f"其中{clause}"
+            clauses.append(f"{clause}{_change(f)}")
+        if clauses:
+            sentences.append("，".join(clauses))
+    sentences += _clauses(list(by_id.values()))
+    return "；".join(sentences)
+
+
 def measures_part(unit: Unit, year: int, figures: list[dashboard.FigureRow]) -> str:
     """Part 一: a paragraph per area, its figures with the change on last year, and for a unit with
     subordinates the best and worst of them on each rate."""
@@ -200,7 +272,11 @@ def measures_part(unit: Unit, year: int, figures: list[dashboard.FigureRow]) -> 
             by_area[f.area].append(f)
     paragraphs: list[str] = []
     for area, rows in by_area.items():
-        clauses = _clauses(rows)
+        if area == ENFORCEMENT_AREA:
+            body = enforcement_text(unit, rows)
+            clauses = [body] if body else []
+        else:
+            clauses = _clauses(rows)
         if not clauses:
             continue
         lead = AREA_LEADS.get(area, area)
@@ -215,9 +291,33 @@ def _missed(figures: list[dashboard.FigureRow]) -> list[dashboard.FigureRow]:
     return [f for f in figures if f.met is False and f.value.value is not None and f.target is not None]
 
 
+def _late_publications(unit_ids: list[int]) -> tuple[int, list[tuple[str, str]]]:
+    """抽查计划 whose results are past their publication deadline (``results_due``: rule
+    ``random_inspection.result_publicity``) and not published: how many, and the first few. The plans
+    are not a register with a deadline hook, so they are read here."""
+    from fazhi.inspections.models import InspectionPlan
+    from fazhi.inspections.services import results_due
+
+    now = today()
+    late = []
+    waiting = (
+        InspectionPlan.objects.filter(
+            unit_id__in=unit_ids, results_on__isnull=False, published_on__isnull=True
+        )
+        .select_related("unit")
+        .only("pk", "unit", "title", "year", "results_on", "published_on")
+        .order_by("results_on", "pk")
+    )
+    for plan in waiting:
+        due = results_due(plan)
+        if due is not None and due < now:
+            late.append((str(plan), f"检查结果应于{cn_date(due)}前公示"))
+    return len(late), late[:3]
+
+
 def _overdue(unit_ids: list[int]) -> list[tuple[str, int, list[tuple[str, str]]]]:
     """(register label, how many, [(item, recorded cause)] for the first few) of each register with
-    items past their statutory time limit."""
+    items past their statutory time limit, and the 抽查计划 whose results are late to be published."""
     now = today()
     found = []
     for spec in REGISTRY.values():
@@ -232,6 +332,9 @@ def _overdue(unit_ids: list[int]) -> list[tuple[str, int, list[tuple[str, str]]]
         if count:
             examples = [(str(item), str(getattr(item, "note", "")).strip()) for item in late[:3]]
             found.append((spec.item_label, count, examples))
+    late_plans, plan_examples = _late_publications(unit_ids)
+    if late_plans:
+        found.append(("抽查结果公示", late_plans, plan_examples))
     return found
 
 
@@ -254,15 +357,31 @@ def _short_of_target(unit: Unit, year: int, figure: dashboard.FigureRow) -> str:
     return f"未达标的有{named}{more}。"
 
 
+def _short_of_hours(unit: Unit, year: int, unit_ids: list[int]) -> str:
+    """“尚有N名执法人员全年培训不足60学时。” (the people the training-hours check lists)."""
+    from fazhi.enforcement.selectors import short_of_hours
+
+    short = short_of_hours(unit_ids, year, unit)
+    if not short:
+        return ""
+    required = _number(short[0].required)
+    return f"尚有{len(short)}名执法人员全年培训不足{required}学时。"
+
+
+# What a missed target adds after its sentence in part 二, by indicator id.
+SHORTFALLS = {"training_hours_compliance_rate": _short_of_hours}
+
+
 def shortcomings_part(unit: Unit, year: int, figures: list[dashboard.FigureRow], unit_ids: list[int]) -> str:
     """Part 二: the targets missed (with the subordinates that fell short), the items overdue with their
     causes as recorded, and what the registers cannot say left for the writer."""
     lines = []
     for f in _missed(figures):
         source = f"（{f.target_source}）" if f.target_source else ""
+        detail = SHORTFALLS[f.id](unit, year, unit_ids) if f.id in SHORTFALLS else ""
         lines.append(
             f"{f.name}为{_number(f.value.value)}{f.unit}，"
-            f"未达到{_number(f.target)}{f.unit}的目标要求{source}。{_short_of_target(unit, year, f)}"
+            f"未达到{_number(f.target)}{f.unit}的目标要求{source}。{detail}{_short_of_target(unit, year, f)}"
         )
     overdue = _overdue(unit_ids)
     if overdue:
