@@ -4,6 +4,8 @@ Every formula part on the same register table becomes one conditional aggregate 
 ``GROUP BY unit_id`` query, so the cost is one query per table, never one per record or per unit. Those
 per-unit figures are kept (``summary``: built once, then updated by each register write), so for the kept
 years the engine reads one row per wanted unit; rates are divided only after their parts are summed.
+The kinds that are never kept (``People``, ``Via``, ``DueIn``: see ``formulas``) are counted from the
+registers on every call, one query per table for all units at once.
 """
 
 from __future__ import annotations
