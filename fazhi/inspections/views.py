@@ -17,7 +17,7 @@ from fazhi.org.selectors import assert_unit_in_scope, units_in
 from fazhi.publicity.selectors import units as public_units
 from fazhi.registers.deadlines import today
 
-from . import draw, selectors, services
+from . import draw, selectors, services, tasks
 from .models import InspectionPlan, PlanStatus
 
 POOLS = {"objects": "objects_text", "inspectors": "inspectors_text", "conflicts": "conflicts_text"}
@@ -106,6 +106,8 @@ def plan_step(request, pk: int, step: str):
         messages.error(request, "页面数据不完整，请刷新后重试。")
         return redirect("inspections:plan_detail", plan.pk)
     kwargs = {"actor": request.user, "scope_ids": request.scope.visible_ids, "version": version}
+    if step in tasks.STEPS and tasks.in_background(plan, step):  # a large pool: the worker does it
+        return redirect(tasks.start_step(plan, step, actor=request.user, version=version, on=on))
     try:
         if step == "freeze":
             services.freeze(plan, on=on, **kwargs)

@@ -323,3 +323,46 @@ def test_a_natural_person_is_not_listed_under_an_id_number(county):
         person.full_clean()
     person.kind = ObjectKind.INDIVIDUAL
     person.full_clean()  # an 18-digit code is not refused as such
+
+
+def test_a_large_pool_is_frozen_and_drawn_by_the_worker(setting, client, monkeypatch,
+                                                       django_capture_on_commit_callbacks):  # fmt: skip
+    from fazhi.inspections import tasks
+    from fazhi.jobs.models import Job, JobState
+    from fazhi.jobs.testing import run_queued_tasks
+
+    s = setting
+    monkeypatch.setattr(tasks, "INLINE_OBJECTS", 10)  # 30 objects: "large"
+    plan = new_plan(s)
+    client.force_login(s["first"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("inspections:plan_step", args=[plan.pk, "freeze"]), {"version": plan.version, "on": DAY}
+        )
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url()
+    run_queued_tasks()
+    job.refresh_from_db()
+    plan.refresh_from_db()
+    assert (
+        job.state == JobState.DONE and plan.status == PlanStatus.FROZEN and plan.objects_sha256 in job.message
+    )
+    common = dict(scope_ids=s["scope"])
+    source = "双色球第2025030期"
+    plan = services.announce_seed_source(
+        plan, actor=s["first"], version=plan.version, on=DAY, source=source, **common
+    )
+    plan = services.enter_seed(plan, actor=s["first"], version=plan.version, value="9", **common)
+    plan = services.enter_seed(plan, actor=s["second"], version=plan.version, value="9", **common)
+    url = reverse("inspections:plan_step", args=[plan.pk, "draw"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"version": plan.version - 1, "on": DAY})  # a stale page: the job fails
+    run_queued_tasks()
+    failed = Job.objects.latest("pk")
+    assert failed.state == JobState.FAILED and "已被他人修改" in failed.error
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"version": plan.version, "on": DAY})
+    run_queued_tasks()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAWN and plan.drawn.count() == 6
+    assert Job.objects.latest("pk").message == "已抽取6户检查对象。"
