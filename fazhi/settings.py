@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fazhi.indicators",
     "fazhi.reports",
     "fazhi.registers",
+    "fazhi.discretion",
     "fazhi.enforcement",
     "fazhi.casereview",
     "fazhi.decisions",

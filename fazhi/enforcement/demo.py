@@ -1,9 +1,15 @@
 """Demo rows of the enforcement registers: a certificate for most of the demo's 执法人员 (those with the
 role enforcement_officer, by department and township), renewals and withdrawals over the demo years, some
-expiring around today, their yearly training and the 执法资格考试 sittings."""
+expiring around today, their yearly training and the 执法资格考试 sittings; then the counties' 裁量基准
+and 四张清单 (``fazhi.discretion.demo``) and the cases that rely on them, with their 全过程记录.
+
+At load-test scales (``ctx.scale > 1``) the cases are most of the register rows: ``CASES_PER_UNIT``
+cases per unit with two certified officers (about 60% of the rows at the 10⁶-row bench scale), written
+in bulk without audit history."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,12 +18,15 @@ from simple_history.utils import bulk_create_with_history
 
 from fazhi.core.demo import DemoContext
 from fazhi.decisions.demo import _Steps
-from fazhi.org.models import Person, User
+from fazhi.discretion import demo as discretion_demo
+from fazhi.discretion.models import ListKind
+from fazhi.org.models import Person, Unit, User
 from fazhi.registers.deadlines import today as local_today
 from fazhi.registers.services import refresh_deadline
 from fazhi.registers.spec import register_for
 
 from .models import (
+    CaseRecord,
     CaseStatus,
     CaseType,
     Certificate,
@@ -26,6 +35,8 @@ from .models import (
     ExamSitting,
     Outcome,
     PartyKind,
+    RecordKind,
+    RecordStep,
     Training,
 )
 from .registers import case_derive, certificate_derive
@@ -166,20 +177,29 @@ def build(ctx: DemoContext) -> None:
     _save(Certificate, certificates, steps, cert_steps)
     _save(Training, trainings, steps, training_steps)
     _save(ExamSitting, exams, steps, exam_steps)
-    cases, case_steps = _cases(ctx, rng, certificates, today)
-    _save(EnforcementCase, cases, steps, case_steps)
+    adopted = discretion_demo.build(ctx, steps)
     ctx.rows["status changes"] += steps.save(by)
-    ctx.rows[EnforcementCase._meta.verbose_name] += len(cases)
+    # the cases county by county, so memory stays flat at load-test scales
+    by_county = _by_county(certificates, set(adopted))
+    numbers = itertools.count(1)
+    for county_id, certs in by_county:
+        cases, case_steps, others, records = _cases(ctx, rng, certs, today, adopted[county_id], numbers)
+        _save(EnforcementCase, cases, steps, case_steps)
+        _save_links(cases, others, records, steps.history)
+        ctx.rows[CaseRecord._meta.verbose_name] += sum(len(r) for r in records)
+        ctx.rows[EnforcementCase._meta.verbose_name] += len(cases)
+        ctx.rows["status changes"] += steps.save(by)
     ctx.rows[Certificate._meta.verbose_name] += len(certificates)
     ctx.rows[Training._meta.verbose_name] += len(trainings)
     ctx.rows[ExamSitting._meta.verbose_name] += len(exams)
 
 
-CAUSES = [
-    "未按规定公示食品经营许可证", "占道经营", "违规设置户外广告", "未取得道路运输经营许可擅自经营",
-    "超标排放水污染物", "销售不符合安全标准的农药", "未按规定开展安全生产教育培训", "违法占用耕地建房",
-    "经营场所未落实消防安全责任", "未经许可经营网吧",
-]  # fmt: skip
+# The demo's 裁量基准 areas (``fazhi.discretion.demo.VIOLATIONS``) by the unit that enforces them; the
+# townships and the other departments file 综合行政执法 cases under the 城市管理 items.
+AREAS = {
+    "市场监管局": "market", "生态环境分局": "ecology", "交通运输局": "transport", "城管局": "urban",
+    "农业农村局": "agriculture", "应急管理局": "emergency", "文旅广电局": "culture",
+}  # fmt: skip
 PARTIES = ["商贸有限公司", "餐饮店", "物流有限公司", "农业专业合作社", "建材经营部", "便利店"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "秀英", "志强", "丽娟", "海峰", "春梅", "卫东", "桂兰"]
@@ -192,20 +212,67 @@ CASE_STEPS = [
     ("执行", CaseStatus.EXECUTED, "executed_on", 20),
     ("结案", CaseStatus.CLOSED, "closed_on", 10),
 ]
+# 全过程记录 of each step: (记录类型, 记录名称, 文书编号 or 存储位置 prefix); the step of a case's status
+RECORDS = {
+    RecordStep.FILING: [(RecordKind.DOCUMENT, "《立案审批表》", "立")],
+    RecordStep.INVESTIGATION: [
+        (RecordKind.DOCUMENT, "《现场检查（勘验）笔录》", "检"),
+        (RecordKind.AUDIOVISUAL, "现场执法记录仪视频", "ZFJLY-"),
+        (RecordKind.DOCUMENT, "《询问笔录》", "询"),
+    ],
+    RecordStep.NOTICE: [(RecordKind.DOCUMENT, "《行政处罚事先告知书》", "告")],
+    RecordStep.REVIEW: [(RecordKind.DOCUMENT, "《重大执法决定法制审核意见书》", "审")],
+    RecordStep.DECISION: [(RecordKind.DOCUMENT, "《行政处罚决定书》", "罚决")],
+    RecordStep.SERVICE: [
+        (RecordKind.DOCUMENT, "《送达回证》", "送"),
+        (RecordKind.AUDIOVISUAL, "送达过程执法记录仪视频", "ZFJLY-"),
+    ],
+    RecordStep.EXECUTION: [(RecordKind.OTHER, "罚没款缴款凭证", "JK")],
+    RecordStep.CLOSING: [(RecordKind.DOCUMENT, "《结案审批表》", "结")],
+}
+STEP_OF = {
+    CaseStatus.INVESTIGATING: RecordStep.INVESTIGATION, CaseStatus.NOTIFIED: RecordStep.NOTICE,
+    CaseStatus.REVIEWED: RecordStep.REVIEW, CaseStatus.DECIDED: RecordStep.DECISION,
+    CaseStatus.SERVED: RecordStep.SERVICE, CaseStatus.EXECUTED: RecordStep.EXECUTION,
+    CaseStatus.CLOSED: RecordStep.CLOSING,
+}  # fmt: skip
+CASES_PER_UNIT = 4  # at scale 1: a few hundred cases, quick to build for the tests
+# At load-test scales: about 60% of the register rows. A ``fazhi demo --scale 10`` build has ~13,900
+# rows of the other registers per county growing linearly with the scale (casereview's grow with its
+# square, see the report of issue 13) and ~24 units with two certified officers per county; 860 cases
+# each make ~20,600 per county, 60% of the register rows at any scale.
+LOAD_CASES_PER_UNIT = 860
+LOAD_RECORDS_EVERY = 10  # 全过程记录 for one case in ten at load-test scales (the rows are not figures)
 
 
-def _cases(ctx: DemoContext, rng: random.Random, certificates: list, today: date):
-    """Cases of the units with two officers certified throughout: a few hundred at scale 1, mostly
-    closed, about a quarter filed in the last hundred days and open with their limits around today."""
-    by_unit: dict[int, list[Certificate]] = {}
+def _by_county(certificates: list, counties: set[int]) -> list[tuple[int, dict[int, list[Certificate]]]]:
+    """The valid certificates by unit, grouped by the county above each unit that adopted the items."""
+    rows = dict(((pk, parent) for pk, parent in Unit.objects.values_list("pk", "parent_id")))
+    grouped: dict[int, dict[int, list[Certificate]]] = {}
     for cert in certificates:
-        if cert.status == "valid":
-            by_unit.setdefault(cert.unit_id, []).append(cert)
-    cases, timelines = [], []
+        if cert.status != "valid":
+            continue
+        up: int | None = cert.unit_id
+        while up is not None and up not in counties:
+            up = rows[up]
+        if up is not None:
+            grouped.setdefault(up, {}).setdefault(cert.unit_id, []).append(cert)
+    return sorted(grouped.items())
+
+
+def _cases(ctx: DemoContext, rng: random.Random, by_unit: dict[int, list[Certificate]], today: date,
+           items, numbers) -> tuple[list, list, list, list]:  # fmt: skip
+    """Cases of one county's units with two officers certified throughout, each relying on a 裁量基准
+    item of the county (a fine inside the item's range), some 首违不罚 under a 不予处罚清单 item, some
+    轻微免罚, some 从轻 or 减轻 under a list item; a third with a third officer; records of each step
+    taken (at load-test scales for one case in ``LOAD_RECORDS_EVERY``)."""
+    short_of = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "short_name"))
+    cases, timelines, others, records = [], [], [], []
     first = date(ctx.years[0], 1, 1)
-    n = 0
+    per_unit = CASES_PER_UNIT if ctx.scale == 1 else LOAD_CASES_PER_UNIT
     for unit_id, certs in sorted(by_unit.items()):
-        for _ in range(4 * ctx.scale):
+        pool = items.by_field.get(AREAS.get(short_of[unit_id], "urban"), [])
+        for _ in range(per_unit):
             filed = first + timedelta(days=rng.randrange((today - first).days - 10))
             if rng.random() < 0.25:
                 filed = today - timedelta(days=rng.randint(10, 100))
@@ -213,8 +280,9 @@ def _cases(ctx: DemoContext, rng: random.Random, certificates: list, today: date
             officers = [c.holder for c in certs if c.issued_on <= filed and c.expires_on >= end]
             if len(officers) < 2:
                 continue
-            n += 1
-            lead, co = rng.sample(officers, 2)
+            n = next(numbers)
+            lead, co, *rest = rng.sample(officers, min(3, len(officers)))
+            item = rng.choice(pool)
             person = rng.random() < 0.4
             party = rng.choice(SURNAMES) + rng.choice(GIVEN)
             case = EnforcementCase(
@@ -222,10 +290,11 @@ def _cases(ctx: DemoContext, rng: random.Random, certificates: list, today: date
                 case_type=CaseType.PENALTY, party_kind=PartyKind.PERSON if person else PartyKind.ORGANIZATION,
                 party_person=party,
                 party_organization="" if person else f"青山县{party[-2:]}{rng.choice(PARTIES)}",
-                cause=rng.choice(CAUSES), lead_handler=lead, co_handler=co, filed_on=filed,
+                cause=item.violation, lead_handler=lead, co_handler=co, filed_on=filed,
                 major=rng.random() < 0.15,
             )  # fmt: skip
             timeline = [("登记", CaseStatus.FILED, filed)]
+            made = [(RecordStep.FILING, filed)]
             on = filed
             for label, to, field, days in CASE_STEPS:
                 if to == CaseStatus.REVIEWED and not case.major and rng.random() < 0.7:
@@ -236,18 +305,82 @@ def _cases(ctx: DemoContext, rng: random.Random, certificates: list, today: date
                 setattr(case, field, on)
                 case.status = to
                 timeline.append((label, to, on))
+                made.append((STEP_OF[to], on))
                 if to == CaseStatus.DECIDED:
-                    roll = rng.random()
-                    case.outcome = (
-                        Outcome.PENALTY if roll < 0.8 else Outcome.NO_PENALTY_MINOR if roll < 0.9
-                        else Outcome.NO_PENALTY_FIRST
-                    )  # fmt: skip
+                    _decide(case, item, items, rng)
                     if case.outcome != Outcome.PENALTY:
                         break  # 不予处罚: closed by hand later
-                    case.fine_amount = Decimal(rng.choice([500, 2000, 5000, 10000, 50000]))
                     published = on + timedelta(days=rng.randint(1, 12))
                     if published <= today and rng.random() < 0.9:
                         case.published_on = published
             cases.append(case)
             timelines.append(timeline)
-    return cases, timelines
+            others.append(rest if rng.random() < 1 / 3 else [])
+            keep = ctx.scale == 1 or n % LOAD_RECORDS_EVERY == 0
+            records.append(_records(case, made, rng, today) if keep else [])
+    return cases, timelines, others, records
+
+
+def _decide(case: EnforcementCase, item, items, rng: random.Random) -> None:
+    """The outcome and the items it relies on: mostly a fine inside the 裁量基准's range (a 警告 where the
+    tier has none), 10% 轻微免罚, 10% 首违不罚 under a 不予处罚清单 item, a few 从轻/减轻 under theirs."""
+    roll = rng.random()
+    if roll >= 0.9:
+        case.outcome = Outcome.NO_PENALTY_FIRST
+        case.list_item = rng.choice(items.lists[ListKind.NO_PENALTY])
+        return
+    if roll >= 0.8:
+        case.outcome = Outcome.NO_PENALTY_MINOR
+        return
+    case.outcome = Outcome.PENALTY
+    case.discretion_item = item
+    if not item.has_fine:
+        return  # 警告
+    low, high = int(item.fine_min), int(item.fine_max)
+    if roll < 0.02 and low >= 200:  # 减轻处罚: below the tier's 下限
+        case.list_item = rng.choice(items.lists[ListKind.MITIGATED])
+        case.fine_amount = Decimal(max(low // 2 // 100 * 100, 100))
+        return
+    if roll < 0.08:  # 从轻处罚: the lower part of the range
+        case.list_item = rng.choice(items.lists[ListKind.LIGHTER])
+        high = low + (high - low) // 4
+    step = 100 if high - low >= 1000 else 10
+    case.fine_amount = Decimal(rng.randint(low // step, high // step) * step).max(Decimal(low))
+
+
+def _records(case: EnforcementCase, made: list, rng: random.Random, today: date) -> list[CaseRecord]:
+    """A few 全过程记录 of each step the case took; about one closed case in twenty misses those of
+    送达, for the warning on its page."""
+    rows = []
+    skip = RecordStep.SERVICE if case.status == CaseStatus.CLOSED and rng.random() < 0.05 else None
+    for step, on in made:
+        if step == skip:
+            continue
+        for kind, title, prefix in RECORDS[step]:
+            if kind == RecordKind.AUDIOVISUAL and rng.random() < 0.3:
+                continue
+            reference = (
+                f"{prefix}{on:%Y%m%d}{rng.randint(1, 9999):04d}"
+                if kind != RecordKind.DOCUMENT
+                else f"{case.number.replace('执罚立', '执罚' + prefix)}"
+            )
+            rows.append(CaseRecord(case=case, step=step, kind=kind, title=title, reference=reference,
+                                   made_on=min(on, today)))  # fmt: skip
+    return rows
+
+
+def _save_links(cases: list, others: list, records: list, history: bool) -> None:
+    """The third officers and the 全过程记录 of the cases just written."""
+    Through = EnforcementCase.other_handlers.through
+    Through.objects.bulk_create(
+        [Through(enforcementcase_id=case.pk, person_id=p.pk) for case, rest in zip(cases, others, strict=True)
+         for p in rest],
+        batch_size=5000,
+    )  # fmt: skip
+    rows = [row for batch in records for row in batch]
+    for row in rows:
+        row.case_id = row.case.pk
+    if history:
+        bulk_create_with_history(rows, CaseRecord, batch_size=2000, default_change_reason="演示数据")
+    else:
+        CaseRecord.objects.bulk_create(rows, batch_size=5000)

@@ -232,9 +232,12 @@ CASE_DATES = [
 class EnforcementCase(RegisterItem):
     """行政执法案件: one case of a unit, from 立案 to 结案 (行政处罚 first; 许可/强制/检查 by ``case_type``).
 
-    The two officers (主办、协办执法人员) must hold a valid 执法证 on the day of 立案 and of 决定
+    The officers (主办、协办 and any 其他执法人员) must hold a valid 执法证 on the day of 立案 and of 决定
     (《行政处罚法》第四十二条, rule ``penalty.officers_min``); a major case (in the unit's 重大执法决定目录,
-    or flagged) is decided only after 法制审核 (《行政处罚法》第五十八条)."""
+    or flagged) is decided only after 法制审核 (《行政处罚法》第五十八条). A fine names the 裁量基准 item it
+    relies on and stays within its range (《行政处罚法》第三十四条), unless a 减轻处罚清单 item lowers it
+    (第三十二条); 首违不罚 names its 不予处罚清单 item (第三十三条第一款). Both items belong to the case's
+    unit or a unit above it."""
 
     status = status_field(CaseStatus)
     number = models.CharField("案件编号", max_length=60)
@@ -259,6 +262,9 @@ class EnforcementCase(RegisterItem):
         null=True,
         blank=True,
     )
+    other_handlers = models.ManyToManyField(
+        "org.Person", verbose_name="其他执法人员", blank=True, related_name="+"
+    )
     major = models.BooleanField("重大执法决定", default=False)
     filed_on = models.DateField("立案日期")
     investigated_on = models.DateField("调查终结日期", null=True, blank=True)
@@ -270,12 +276,29 @@ class EnforcementCase(RegisterItem):
     fine_amount = models.DecimalField(
         "罚没金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
+    discretion_item = models.ForeignKey(
+        "discretion.DiscretionItem",
+        verbose_name="适用的裁量基准",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    list_item = models.ForeignKey(
+        "discretion.ListItem",
+        verbose_name="适用的清单事项",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="不予处罚（首违不罚）、从轻或减轻处罚所依据的四张清单事项",
+    )
     served_on = models.DateField("送达日期", null=True, blank=True)
     executed_on = models.DateField("执行完毕日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
     published_on = models.DateField("公示日期", null=True, blank=True)
     publicity_due = models.DateField("公示期限", null=True, blank=True, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[other_handlers])
 
     class Meta:
         ordering = ["-filed_on", "-pk"]
@@ -338,8 +361,81 @@ class EnforcementCase(RegisterItem):
                 if on:
                     for message in officer_problems(handlers, on, act, unit):
                         add(NON_FIELD_ERRORS, message)
+        from .selectors import discretion_problems
+
+        for name, message in discretion_problems(self):
+            add(name, message)
         if errors:
             raise ValidationError(errors)
 
     def _label(self, name: str) -> str:
         return str(self._meta.get_field(name).verbose_name)
+
+
+class RecordStep(models.TextChoices):
+    """The step of the case a 全过程记录 belongs to."""
+
+    FILING = "filing", "立案"
+    INVESTIGATION = "investigation", "调查取证"
+    NOTICE = "notice", "告知"
+    REVIEW = "review", "法制审核"
+    DECISION = "decision", "决定"
+    SERVICE = "service", "送达"
+    EXECUTION = "execution", "执行"
+    CLOSING = "closing", "结案"
+
+
+class RecordKind(models.TextChoices):
+    DOCUMENT = "document", "文书"
+    AUDIOVISUAL = "audiovisual", "音像"
+    OTHER = "other", "其他"
+
+
+class CaseRecord(models.Model):
+    """全过程记录: a 文书 or 音像 record of one step of a case (《国务院办公厅关于全面推行行政执法公示制度执法
+    全过程记录制度重大执法决定法制审核制度的指导意见》（国办发〔2018〕118号）: 行政执法全过程记录，文字记录与
+    音像记录相结合), with its 文书编号 or where the recording is kept, made on a day from 立案 to today."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="records")
+    step = models.CharField("执法环节", max_length=20, choices=RecordStep.choices)
+    kind = models.CharField("记录类型", max_length=20, choices=RecordKind.choices)
+    title = models.CharField("记录名称", max_length=200, help_text="如《立案审批表》、现场执法记录仪视频")
+    reference = models.CharField("文书编号或存储位置", max_length=200, blank=True,
+                                 help_text="文书编号，或执法记录仪平台的存储编号")  # fmt: skip
+    made_on = models.DateField("形成日期")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "made_on", "pk"]
+        indexes = [models.Index(fields=["case", "step"], name="case_record_step")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(step__in=RecordStep.values), name="case_record_step_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=RecordKind.values), name="case_record_kind_valid"
+            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="case_record_has_title"),
+        ]
+        verbose_name = "全过程记录"
+        verbose_name_plural = "全过程记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}：{self.title}"
+
+    def clean(self):
+        from fazhi.registers.deadlines import today
+
+        errors = {}
+        if not (self.title or "").strip():
+            errors["title"] = "请填写记录名称（如《立案审批表》、现场执法记录仪视频）。"
+        if self.made_on:
+            if self.made_on > today():
+                errors["made_on"] = f"形成日期（{cn_date(self.made_on)}）不能晚于今天。"
+            case = self._state.fields_cache.get("case")  # set by the form, the import, the services
+            if case is not None and case.filed_on and self.made_on < case.filed_on:
+                errors["made_on"] = (
+                    f"形成日期（{cn_date(self.made_on)}）不能早于立案日期（{cn_date(case.filed_on)}）。"
+                )
+        if errors:
+            raise ValidationError(errors)

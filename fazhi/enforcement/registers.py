@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+
 from fazhi.core.formats import cn_date
 from fazhi.registers.deadlines import Deadline, rule_deadline
-from fazhi.registers.spec import NOTE, RESPONSIBLE, STATUS, Column, Register, register
+from fazhi.registers.spec import NOTE, RESPONSIBLE, STATUS, Child, Column, Register, register
 from fazhi.rules.services import effective_rule
 
 from . import workflows
 from .models import (
+    CaseRecord,
     CaseStatus,
     Certificate,
     CertificateStatus,
@@ -18,8 +21,10 @@ from .models import (
     ExamSitting,
     MajorCatalogueItem,
     Outcome,
+    RecordStep,
     Training,
 )
+from .selectors import mitigated_below_range, other_handler_problems
 
 
 def certificate_deadline(certificate: Certificate) -> Deadline | None:
@@ -162,11 +167,66 @@ def case_derive(case: EnforcementCase) -> None:
         case.publicity_due = None
 
 
+# The steps whose 全过程记录 a closed case should have: 调查取证 (现场检查、询问、证据), 决定 (决定书) and
+# 送达 (送达回证). 国办发〔2018〕118号《关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度
+# 的指导意见》：行政执法机关要通过文字、音像等记录形式，对行政执法的启动、调查取证、审核决定、送达执行等
+# 全部过程进行记录，并全面系统归档保存，做到执法全过程留痕和可回溯管理. A qualitative duty, not a number:
+# a warning on the case page, never a block.
+RECORDED_STEPS = (RecordStep.INVESTIGATION, RecordStep.DECISION, RecordStep.SERVICE)
+
+
 def case_summary(case: EnforcementCase) -> list[tuple[str, str]]:
+    """The case page's facts: major or not, the 公示 due date, the 裁量基准 and 清单 item relied on, the
+    全过程记录 grouped by step, and a warning when a closed case lacks the records of a step."""
+    from fazhi.discretion.models import yuan
+
     facts = [("重大执法决定", "是（须经法制审核方可决定）" if case.is_major else "否")]
     if case.publicity_due:
         facts.append(("公示期限", cn_date(case.publicity_due)))
+    item, listed = case.discretion_item, case.list_item
+    if item is not None:
+        facts.append(("裁量基准", f"{item.number} {item}：罚款{item.range_text}，依据{item.penalty_basis}"))
+    if listed is not None:
+        facts.append(("适用清单", f"{listed.number} {listed}（依据{listed.basis}）"))
+    if item is not None and listed is not None and mitigated_below_range(case):
+        facts.append(
+            (
+                "减轻处罚",
+                f"罚没金额{yuan(case.fine_amount)}元低于裁量基准下限（{item.range_text}），"
+                f"依减轻处罚清单事项“{listed.matter}”减轻处罚（《中华人民共和国行政处罚法》第三十二条）",
+            )
+        )
+    by_step: dict[str, list[CaseRecord]] = {}
+    for record in case.records.all():
+        by_step.setdefault(record.step, []).append(record)
+    for step, label in RecordStep.choices:
+        if step in by_step:
+            records = "；".join(
+                f"{r.get_kind_display()}{r.title}"
+                + (f"（{r.reference}）" if r.reference else "")
+                + f"，{cn_date(r.made_on)}"
+                for r in by_step[step]
+            )
+            facts.append((f"全过程记录·{label}", records))
+    if case.status == CaseStatus.CLOSED:
+        missing = [RecordStep(s).label for s in RECORDED_STEPS if s not in by_step]
+        if missing:
+            facts.append(
+                (
+                    "全过程记录提示",
+                    f"本案已结案，但没有{'、'.join(missing)}环节的全过程记录。依据国办发〔2018〕118号"
+                    "《关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》，"
+                    "应对调查取证、审核决定、送达执行等全部过程进行记录并归档保存。",
+                )
+            )
     return facts
+
+
+def case_check_related(case: EnforcementCase, values: dict[str, list]) -> None:
+    """Every officer of the case (主办、协办 and 其他执法人员) holds a valid 执法证 on the days of 立案 and
+    决定, and none is named twice (《行政处罚法》第四十二条; ``selectors.other_handler_problems``)."""
+    if messages := other_handler_problems(case, values.get("other_handlers", [])):
+        raise ValidationError({"other_handlers": messages})
 
 
 MAJOR_CATALOGUE = register(
@@ -209,6 +269,7 @@ CASES = register(
             Column("cause", required=True, listed=True, search=True),
             Column("lead_handler", required=True, search=True),
             Column("co_handler", required=True, search=True),
+            Column("other_handlers", search=True),
             Column("major_item"),
             Column("major", filter=True),
             Column("filed_on", required=True, listed=True),
@@ -219,6 +280,8 @@ CASES = register(
             Column("decided_on", listed=True),
             Column("outcome", filter=True),
             Column("fine_amount"),
+            Column("discretion_item"),
+            Column("list_item"),
             Column("served_on"),
             Column("executed_on"),
             Column("closed_on"),
@@ -231,8 +294,23 @@ CASES = register(
         natural_key=("number",),
         title_field="number",
         year_field="filed_on",
+        children=(
+            Child(
+                CaseRecord,
+                fk="case",
+                label="全过程记录",
+                columns=(
+                    Column("step", required=True),
+                    Column("kind", required=True),
+                    Column("title", required=True),
+                    Column("reference"),
+                    Column("made_on", required=True),
+                ),
+            ),
+        ),
         deadline=case_deadline,
         derive=case_derive,
         summary=case_summary,
+        check_related=case_check_related,
     )
 )

@@ -13,7 +13,7 @@ from fazhi.core.formats import cn_date
 from fazhi.org.models import Person, Unit
 from fazhi.rules.services import effective_rule
 
-from .models import Certificate, CertificateStatus, RecordStatus, Training
+from .models import CaseType, Certificate, CertificateStatus, Outcome, RecordStatus, Training
 
 
 def valid_on(on: date) -> Q:
@@ -137,4 +137,126 @@ def officer_problems(
                 f"依据《中华人民共和国行政处罚法》第四十二条，执法人员应持有有效执法证件：{role}{person.name}"
                 f"在{act}之日（{cn_date(on)}）无有效执法证。"
             )
+    return list(dict.fromkeys(messages))
+
+
+def discretion_problems(case) -> list[tuple[str, str]]:
+    """Why the case's 裁量基准 and 四张清单 items do not support its decision, as (field, message) pairs;
+    empty when they do.
+
+    - an item must be adopted by the case's unit or a unit above it, and in force on the decision day;
+    - a 行政处罚 with a fine names its 裁量基准 item (《行政处罚法》第三十四条：行政机关可以依法制定行政
+      处罚裁量基准……行政处罚裁量基准应当向社会公布), and the fine stays within the item's range, or below
+      its 下限 only under a 减轻处罚清单 item (第三十二条);
+    - 首违不罚 names a 不予处罚清单 item (第三十三条第一款), and a list item fits the outcome."""
+    from fazhi.discretion.models import ListKind, yuan
+    from fazhi.org.selectors import ancestor_ids
+
+    problems: list[tuple[str, str]] = []
+    unit = case.unit if case.unit_id else None
+    item = case.discretion_item if case.discretion_item_id else None
+    listed = case.list_item if case.list_item_id else None
+    above = ancestor_ids(unit) if unit is not None and (item or listed) else []
+    for name, adopted, label in (("discretion_item", item, "裁量基准"), ("list_item", listed, "清单事项")):
+        if adopted is None:
+            continue
+        if unit is not None and adopted.unit_id not in above:
+            problems.append(
+                (
+                    name,
+                    f"所选{label}“{adopted}”由{adopted.unit.name}制定，不适用于{unit.name}："
+                    f"案件只能适用本单位或上级单位制定的{label}。",
+                )
+            )
+        elif case.decided_on and (problem := adopted.force_problem(case.decided_on, label)):
+            problems.append((name, problem))
+    fine = case.fine_amount
+    if case.outcome == Outcome.PENALTY and fine:
+        amount = f"罚没金额{yuan(fine)}元"
+        if item is None:
+            problems.append(
+                (
+                    "discretion_item",
+                    f"{amount}的行政处罚决定应选择所依据的裁量基准"
+                    "（《中华人民共和国行政处罚法》第三十四条）。",
+                )
+            )
+        elif not item.has_fine:
+            problems.append(("fine_amount", f"所选裁量基准“{item}”未规定罚款，不能处以{amount}。"))
+        elif fine > item.fine_max:
+            problems.append(
+                (
+                    "fine_amount",
+                    f"{amount}超出所选裁量基准“{item}”的幅度（{item.range_text}），依据{item.penalty_basis}。",
+                )
+            )
+        elif fine < item.fine_min and (listed is None or listed.kind != ListKind.MITIGATED):
+            problems.append(
+                (
+                    "fine_amount",
+                    f"{amount}低于所选裁量基准“{item}”的幅度（{item.range_text}），依据{item.penalty_basis}；"
+                    "依法减轻处罚的（《中华人民共和国行政处罚法》第三十二条），应选择所适用的减轻处罚清单事项。",
+                )
+            )
+    if case.outcome == Outcome.NO_PENALTY_FIRST and (listed is None or listed.kind != ListKind.NO_PENALTY):
+        problems.append(
+            (
+                "list_item",
+                "处理结果为“不予处罚（首违不罚）”的，应选择所适用的不予处罚清单事项"
+                "（《中华人民共和国行政处罚法》第三十三条第一款）。",
+            )
+        )
+    if listed is not None and case.outcome:
+        kind = listed.get_kind_display()
+        if listed.kind == ListKind.NO_PENALTY and case.outcome == Outcome.PENALTY:
+            problems.append(
+                ("list_item", f"所选清单事项“{listed}”属于不予处罚清单，与处理结果“给予行政处罚”不符。")
+            )
+        if listed.kind in (ListKind.LIGHTER, ListKind.MITIGATED) and case.outcome != Outcome.PENALTY:
+            problems.append(
+                ("list_item", f"所选清单事项“{listed}”属于{kind}清单，只适用于给予行政处罚的决定。")
+            )
+    if listed is not None and listed.kind == ListKind.NO_COERCION and case.case_type != CaseType.COERCION:
+        problems.append(
+            ("list_item", f"所选清单事项“{listed}”属于不予实施行政强制措施清单，只适用于行政强制案件。")
+        )
+    return problems
+
+
+def mitigated_below_range(case) -> bool:
+    """Whether the case's fine lies below its 裁量基准's 下限 under a 减轻处罚清单 item."""
+    from fazhi.discretion.models import ListKind
+
+    item = case.discretion_item if case.discretion_item_id else None
+    listed = case.list_item if case.list_item_id else None
+    return bool(
+        item is not None
+        and item.has_fine
+        and case.fine_amount
+        and case.fine_amount < item.fine_min
+        and listed is not None
+        and listed.kind == ListKind.MITIGATED
+    )
+
+
+def other_handler_problems(case, others: list[Person]) -> list[str]:
+    """Why the 其他执法人员 of a case may not act: one named twice or also 主办/协办, or one without a
+    valid 执法证 on the day of 立案 or of 决定 (《行政处罚法》第四十二条, ``officer_problems``)."""
+    messages = []
+    seen: set[int] = set()
+    for person in others:
+        if person.pk in (case.lead_handler_id, case.co_handler_id):
+            role = "主办执法人员" if person.pk == case.lead_handler_id else "协办执法人员"
+            messages.append(f"其他执法人员{person.name}已是本案{role}，不能重复填写。")
+        elif person.pk in seen:
+            messages.append(f"其他执法人员{person.name}重复填写。")
+        seen.add(person.pk)
+    if messages or not case.lead_handler_id or not case.co_handler_id:
+        return messages
+    handlers = [("主办执法人员", case.lead_handler), ("协办执法人员", case.co_handler)]
+    handlers += [("其他执法人员", person) for person in others]
+    unit = case.unit if case.unit_id else None
+    for on, act in ((case.filed_on, "立案"), (case.decided_on, "决定")):
+        if on:
+            messages += officer_problems(handlers, on, act, unit)
     return list(dict.fromkeys(messages))

@@ -104,7 +104,7 @@ _DECIDE = Step(
     "作出决定",
     date_field="decided_on",
     requires=("outcome",),
-    optional=("fine_amount",),
+    optional=("fine_amount", "discretion_item", "list_item"),
     effect=_decide,
 )
 

@@ -123,6 +123,7 @@ def template_bytes(spec: Register) -> bytes:
     book = Workbook()
     options = None
     notes_rows: list[list[str]] = []
+    option_columns = 0
     sheets = [(spec.item_label, spec.model, list(spec.import_columns))]
     sheets += [(child.label, child.model, _child_columns(spec, child)) for child in spec.children]
     for n, (title, model, columns) in enumerate(sheets):
@@ -141,8 +142,10 @@ def template_bytes(spec: Register) -> bytes:
             notes_rows.append([f"{title}·{heads[i - 1]}" if not is_item else heads[i - 1],
                                "必填" if column.required else "", hint])  # fmt: skip
             if choices := _choices(spec, column, None if is_item else model):
-                # the item sheet's options sit in its own column letters; a child sheet's further right
-                letter, target = get_column_letter(n * 60 + i), get_column_letter(i)
+                # each choice column's options in the next free column of 选项 (within the import's
+                # column limit, which applies to every sheet of the file)
+                option_columns += 1
+                letter, target = get_column_letter(option_columns), get_column_letter(i)
                 for row, (_, label) in enumerate(choices, start=1):
                     options[f"{letter}{row}"] = label
                 validation = DataValidation(
@@ -272,7 +275,8 @@ class _Resolver:
     def linked(self, model: type[models.Model]) -> dict[str, models.Model]:
         if model not in self._linked:
             key = register_for(model).natural_key[0]
-            rows = model._default_manager.filter(unit_id__in=self.scope_ids).select_related("unit")
+            units = services.linkable_unit_ids(model, self.scope_ids)
+            rows = model._default_manager.filter(unit_id__in=units).select_related("unit")
             self._linked[model] = {str(getattr(r, key)): r for r in rows}
         return self._linked[model]
 
@@ -496,7 +500,7 @@ def import_workbook(
             checked = services.prepare_new(
                 spec, item, actor=actor, scope_ids=scope_ids, note=note, known_keys=known_keys
             )
-            services.check_related(spec, m2m, scope_ids, None)
+            services.check_related(spec, m2m, scope_ids, None, item=checked.item)
         except ValidationError as exc:
             errors += _row_errors(number, exc, head_by_field.get)
             continue

@@ -16,6 +16,7 @@ from fazhi.org.selectors import ancestor_chains
 
 from .deadlines import DueState, due_conditions, due_state, soon_limit, today
 from .models import Attachment, StatusChange
+from .services import linkable_unit_ids
 from .spec import REGISTRY, Register, register_for
 
 
@@ -29,7 +30,7 @@ def link_choices(model: Any, scope_ids: list[int], keep: list[int | None] | None
         people = Q(unit_id__in=scope_ids, is_active=True) | Q(pk__in=kept)
         return Person.objects.filter(people).select_related("unit").order_by("unit__code", "name")
     return (
-        model._default_manager.filter(Q(unit_id__in=scope_ids) | Q(pk__in=kept))
+        model._default_manager.filter(Q(unit_id__in=linkable_unit_ids(model, scope_ids)) | Q(pk__in=kept))
         .select_related("unit")
         .order_by("-pk")
     )

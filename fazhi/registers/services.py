@@ -29,12 +29,13 @@ from fazhi.core.audit import stamp_actor
 from fazhi.core.formats import cn_date
 from fazhi.indicators.services import data_changed
 from fazhi.indicators.summary import dated, dependents, touched_years
-from fazhi.org.models import Person, User
+from fazhi.org.models import Person, Unit, User
+from fazhi.org.selectors import ancestor_chains, ancestor_ids
 from fazhi.rules.services import batch as rules_batch
 
 from . import deadlines
 from .models import Attachment, StatusChange
-from .spec import REGISTRY, Child, Register, is_register_model
+from .spec import REGISTRY, Child, Register, is_register_model, register_for
 from .workflow import Step
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -137,7 +138,7 @@ def validate(
             add(column.field, f"{spec.header(column.field)}（{cn_date(value)}）不能晚于今天。")
     scope = set(scope_ids)
     for name, unit_id in _linked_units(spec, item, before).items():
-        if unit_id not in scope:
+        if unit_id not in scope and not _adopted_above(spec, name, item, unit_id):
             add(name, f"所选{spec.header(name)}不在您的权限范围内。")
     key = natural_key(spec, item)
     if before is not None and key == natural_key(spec, before):
@@ -156,6 +157,30 @@ def validate(
             add(spec.natural_key[0], duplicate_message(spec, item))
     if errors:
         raise ValidationError(errors)
+
+
+def _adopted_above(spec: Register, name: str, item: Any, unit_id: int | None) -> bool:
+    """Whether a linked record outside the scope belongs to a unit above the item's own, in a register
+    whose items the units below may rely on (``Register.linkable_below``)."""
+    related = spec.model_field(name).related_model
+    if unit_id is None or item.unit_id is None or not is_register_model(related):
+        return False
+    return register_for(related).linkable_below and unit_id in ancestor_ids(item.unit)
+
+
+def linkable_unit_ids(model: type[models.Model], scope_ids: Iterable[int]) -> list[int]:
+    """The units whose records of ``model`` a writer in ``scope_ids`` may link to: the scope, and for a
+    ``linkable_below`` register the units above it too."""
+    scope = list(scope_ids)
+    if not (is_register_model(model) and register_for(model).linkable_below):
+        return scope
+    parents = (
+        Unit.objects.filter(pk__in=scope, parent__isnull=False)
+        .exclude(parent_id__in=scope)
+        .values_list("parent_id", flat=True)
+    )
+    above = {pk for chain in ancestor_chains(list(parents)).values() for pk in chain}
+    return scope + sorted(above - set(scope))
 
 
 # -- the workflow ---------------------------------------------------------------------------------
@@ -354,7 +379,7 @@ def item_create(
     ``related`` sets many-to-many fields ({name: objects}), ``children`` its child rows."""
     scope_ids = list(scope_ids)
     pending = prepare_new(spec, item, actor=actor, scope_ids=scope_ids, note=note)
-    check_related(spec, related, scope_ids, current=None)
+    check_related(spec, related, scope_ids, current=None, item=item)
     _check_children(spec, children)
     item.version = 1
     stamp_actor(item, actor)
@@ -366,13 +391,35 @@ def item_create(
     return item
 
 
-def check_related(spec: Register, related: dict[str, Any] | None, scope_ids: Iterable[int], current: Any):
-    """People or records newly linked through a many-to-many field must be within the scope."""
+def check_related(
+    spec: Register,
+    related: dict[str, Any] | None,
+    scope_ids: Iterable[int],
+    current: Any,
+    *,
+    item: Any | None = None,
+):
+    """People or records newly linked through a many-to-many field must be within the scope; then the
+    register's own ``check_related(item, values)`` sees the item with every many-to-many value it will
+    have (those given, else the stored ones of ``current``)."""
     scope = set(scope_ids)
-    for name, values in (related or {}).items():
+    for name, linked in (related or {}).items():
         kept = set(getattr(current, name).values_list("pk", flat=True)) if current is not None else set()
-        if any(v.pk not in kept and v.unit_id not in scope for v in values):
+        if any(v.pk not in kept and v.unit_id not in scope for v in linked):
             raise ValidationError({name: f"所选{spec.header(name)}不在您的权限范围内。"})
+    if spec.check_related is None or item is None:
+        return
+    values: dict[str, list] = {}
+    for column in spec.columns:
+        if not spec.model_field(column.field).many_to_many:
+            continue
+        if related is not None and column.field in related:
+            values[column.field] = list(related[column.field])
+        elif current is not None:
+            values[column.field] = list(getattr(current, column.field).all())
+        else:
+            values[column.field] = []
+    spec.check_related(item, values)
 
 
 def _locked(spec: Register, pk: int) -> Any:
@@ -440,7 +487,7 @@ def item_update(
         if getattr(item, attname) != getattr(current, attname):
             raise ValidationError({name: f"{spec.header(name)}只能在办理步骤中填写，不能在编辑中修改。"})
     validate(spec, item, scope_ids=scope_ids, before=current)
-    check_related(spec, related, scope_ids, current)
+    check_related(spec, related, scope_ids, current, item=item)
     _check_children(spec, children)
     refresh_deadline(spec, item)
     item.version = current.version + 1
@@ -503,6 +550,7 @@ def item_transition(
     old = current.status
     _apply_step(spec, current, step, on)
     validate(spec, current, scope_ids=scope_ids, before=before)
+    check_related(spec, None, scope_ids, current, item=current)  # a step's date against the stored links
     refresh_deadline(spec, current)
     current.version += 1
     stamp_actor(current, actor)

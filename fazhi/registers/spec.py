@@ -72,6 +72,13 @@ class Register:
     create_url_name: str | None = None  # a register whose items are made by their own page (a report)
     extra_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, url name)
     edit_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # the same, for editors only
+    # Checks of an item together with its many-to-many values ({field: [objects]}, every many-to-many
+    # column, given or stored), run by item_create/item_update and the import after ``validate`` and
+    # before anything is written; raises ValidationError (every officer of a case holds a 执法证).
+    check_related: Callable[[Any, dict[str, list]], None] | None = None
+    # Items of a unit may be linked by the items of the units below it as well as by those in the
+    # writer's scope (a county's 裁量基准, relied on by its departments' and townships' cases).
+    linkable_below: bool = False
 
     def title(self, item: Any) -> str:
         return str(getattr(item, self.title_field))

@@ -49,10 +49,12 @@ class Recipe:
     state to a function ``(maker, item, on) -> None`` that breaks the legal precondition of the step
     leading there (for the test that an import in that state is refused as the step refuses it);
     ``prepare(maker, item, step)`` does what a clerk does on other pages before taking ``step`` (the
-    annual report's text is written on its own editor)."""
+    annual report's text is written on its own editor); ``related(maker, unit, on)`` gives the
+    many-to-many values of a new item where the unit's clerk will not do (officers holding a 执法证)."""
 
     factory: type[factory.django.DjangoModelFactory] | None = None
     link: Callable[[Maker, Unit, date], Any] | None = None
+    related: Callable[[Maker, Unit, date], dict[str, list]] | None = None
     spoil: dict[str, Callable[[Maker, Unit, date], dict[str, Any]]] = field(default_factory=dict)
     prepare: Callable[[Maker, Any, Step], None] | None = None
 
@@ -272,10 +274,14 @@ class Maker:
         else:
             item = spec.model(unit=unit, **entered)
         draft = Draft(item)
+        make_related = RECIPES.get(spec.key, Recipe()).related
+        given = make_related(self, unit, start) if make_related is not None else {}
         for name in spec.form_fields:
             model_field = spec.model_field(name)
             if model_field.many_to_many:
-                draft.related[name] = values.get(name) or self.value(spec.model, name, unit, n, start, spec)
+                draft.related[name] = (
+                    values.get(name) or given.get(name) or self.value(spec.model, name, unit, n, start, spec)
+                )
             elif name not in values and getattr(item, model_field.attname) in (None, "") and name != "unit":
                 setattr(item, name, self.value(spec.model, name, unit, n, start, spec))
         for child in spec.children:

@@ -135,11 +135,19 @@ def _undecided_major(maker, unit, on):
 
 
 testing.recipe("enforcement-major-catalogue", factory=MajorCatalogueItemFactory)
+
+
+def _other_handlers(maker, unit, on):
+    """A third officer of the case, certified like the two the factory names."""
+    return {"other_handlers": [certified_officer(unit, on)]}
+
+
 testing.recipe(
     "enforcement-cases",
     factory=EnforcementCaseFactory,
     prepare=_prepare_case,
     spoil={CaseStatus.DECIDED: _undecided_major},
+    related=_other_handlers,
 )
 testing.recipe("enforcement-certificates", factory=CertificateFactory)
 testing.recipe("enforcement-trainings", factory=TrainingFactory)

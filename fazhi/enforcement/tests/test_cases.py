@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from fazhi.discretion.models import ListKind, Tier
+from fazhi.discretion.tests.factories import DiscretionItemFactory, ListItemFactory
 from fazhi.enforcement.models import CaseStatus, EnforcementCase, Outcome, PartyKind
 from fazhi.enforcement.registers import CASES, case_deadline
 from fazhi.enforcement.tests.factories import (
@@ -36,6 +38,22 @@ def clerk(county):
     return UserFactory(unit=county["changgang"], role=UserRole.OPERATOR, username="changgang-cases")
 
 
+@pytest.fixture
+def basis(county):
+    """The county's 裁量基准 items (一般: 2000元 to 20000元; 严重: 50000元 to 100000元) and its 不予处罚
+    清单 item, which the township's cases rely on."""
+    general = DiscretionItemFactory(unit=county["county"], start=date(2024, 1, 2))
+    grave = DiscretionItemFactory(
+        unit=county["county"],
+        start=date(2024, 1, 2),
+        tier=Tier.GRAVE,
+        fine_min=Decimal(50000),
+        fine_max=Decimal(100000),
+    )
+    first = ListItemFactory(unit=county["county"], start=date(2024, 1, 2), kind=ListKind.NO_PENALTY)
+    return {"general": general, "grave": grave, "first": first}
+
+
 def new_case(office, clerk, **values):
     return EnforcementCaseFactory(unit=office, start=FILED, actor=clerk, **values)
 
@@ -53,7 +71,7 @@ def to_notified(case, clerk):
 
 
 # -- the workflow -----------------------------------------------------------------------------------
-def test_a_major_case_is_decided_only_after_legal_review(office, clerk):
+def test_a_major_case_is_decided_only_after_legal_review(office, clerk, basis):
     item = MajorCatalogueItemFactory(unit=office, start=date(2024, 1, 2), actor=clerk)
     case = to_notified(new_case(office, clerk, major_item=item), clerk)
     assert case.major and case.hearing_requested
@@ -70,6 +88,7 @@ def test_a_major_case_is_decided_only_after_legal_review(office, clerk):
         date(2025, 4, 20),
         outcome=Outcome.PENALTY,
         fine_amount=Decimal(60000),
+        discretion_item=basis["grave"],
     )
     step(case, CaseStatus.SERVED, clerk, date(2025, 4, 22))
     step(case, CaseStatus.SERVED, clerk, date(2025, 4, 25))  # 公示
@@ -80,9 +99,16 @@ def test_a_major_case_is_decided_only_after_legal_review(office, clerk):
     assert case.fine_amount == Decimal(60000) and case_deadline(case) is None
 
 
-def test_a_case_not_major_may_be_decided_without_legal_review(office, clerk):
+def test_a_case_not_major_may_be_decided_without_legal_review(office, clerk, basis):
     case = to_notified(new_case(office, clerk), clerk)
-    step(case, CaseStatus.DECIDED, clerk, date(2025, 4, 20), outcome=Outcome.NO_PENALTY_FIRST)
+    step(
+        case,
+        CaseStatus.DECIDED,
+        clerk,
+        date(2025, 4, 20),
+        outcome=Outcome.NO_PENALTY_FIRST,
+        list_item=basis["first"],
+    )
     assert case.status == CaseStatus.DECIDED and not case.major and case.legal_review_on is None
 
 
@@ -125,8 +151,9 @@ def test_the_two_officers_must_be_different_people(office, clerk):
         services.item_create(CASES, case, actor=clerk, scope_ids=visible_unit_ids(clerk))
     assert "不得少于2人" in str(refused.value)
     with pytest.raises(IntegrityError), transaction.atomic():
-        EnforcementCaseFactory.build(unit=office, start=FILED, lead_handler=officer, co_handler=officer,
-                                     status=CaseStatus.FILED).save()  # fmt: skip
+        EnforcementCaseFactory.build(
+            unit=office, start=FILED, lead_handler=officer, co_handler=officer, status=CaseStatus.FILED
+        ).save()
 
 
 def test_deciding_needs_the_certificates_valid_on_the_decision_day(office, clerk):
@@ -153,10 +180,16 @@ def test_decision_is_due_90_days_after_filing(office, clerk):
     assert "第六十条" in deadline.source and case.due_date == deadline.due
 
 
-def test_service_and_publicity_count_working_days_across_the_national_day(office, clerk):
+def test_service_and_publicity_count_working_days_across_the_national_day(office, clerk, basis):
     case = to_notified(new_case(office, clerk), clerk)
     step(
-        case, CaseStatus.DECIDED, clerk, date(2025, 9, 30), outcome=Outcome.PENALTY, fine_amount=Decimal(2000)
+        case,
+        CaseStatus.DECIDED,
+        clerk,
+        date(2025, 9, 30),
+        outcome=Outcome.PENALTY,
+        fine_amount=Decimal(2000),
+        discretion_item=basis["general"],
     )
     # 10月1日–8日 is the 国庆 holiday and 10月11日 (Saturday) a working day: 9, 10, 11, 13, 14, 15, 16
     assert case.due_label == "送达行政处罚决定书" and case.due_date == date(2025, 10, 16)
@@ -181,8 +214,14 @@ def test_bad_input_is_refused_naming_the_field(office, clerk):
     assert "party_person" in refused.value.message_dict
     case = to_notified(new_case(office, clerk), clerk)
     with pytest.raises(ValidationError) as refused:
-        step(case, CaseStatus.DECIDED, clerk, date(2025, 4, 20), outcome=Outcome.NO_PENALTY_MINOR,
-             fine_amount=Decimal(500))  # fmt: skip
+        step(
+            case,
+            CaseStatus.DECIDED,
+            clerk,
+            date(2025, 4, 20),
+            outcome=Outcome.NO_PENALTY_MINOR,
+            fine_amount=Decimal(500),
+        )
     assert "不应有罚没金额" in str(refused.value)
     with pytest.raises(ValidationError) as refused:
         step(case, CaseStatus.DECIDED, clerk, date(2025, 3, 25), outcome=Outcome.PENALTY)
@@ -198,14 +237,15 @@ def value(name, unit, year=2025):
     return compute(unit, year, ids=[name], units=[unit.pk])[unit.pk][name].value
 
 
-def test_indicators(office, clerk):
+def test_indicators(office, clerk, basis):
     item = MajorCatalogueItemFactory(unit=office, start=date(2024, 1, 2), actor=clerk)
 
     def decided(outcome, on=date(2025, 4, 20), review=False, **values):
         case = to_notified(new_case(office, clerk, **values), clerk)
         if review:
             step(case, CaseStatus.REVIEWED, clerk, on - timedelta(days=3))
-        step(case, CaseStatus.DECIDED, clerk, on, outcome=outcome)
+        given = {"list_item": basis["first"]} if outcome == Outcome.NO_PENALTY_FIRST else {}
+        step(case, CaseStatus.DECIDED, clerk, on, outcome=outcome, **given)
         return case
 
     reviewed = decided(Outcome.PENALTY, review=True, major_item=item)
