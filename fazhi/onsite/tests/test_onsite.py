@@ -3,6 +3,7 @@ rules, the quiet-period flag, one visit per officer per minute, the scoped lists
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime, timedelta
 
@@ -319,7 +320,7 @@ def test_lists_are_scoped_to_the_viewers_units(world, client):
     body = client.get(reverse("onsite:visit_list"), {"month": "2025-03"}).content.decode()
     assert "长冈第1号商店" in body and "长冈第3号商店" in body
     export = client.get(reverse("onsite:flagged_list"), {**query, "format": "xlsx"})
-    sheet = load_workbook(__import__("io").BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet.max_row == 3 and sheet["K2"].value == "是"
 
 
@@ -405,3 +406,18 @@ def test_the_batch_sheets_print_every_enterprise_of_the_unit(world, client):
     body = client.get(reverse("onsite:batch_sheets")).content.decode()
     assert body.count('class="qr-sheet"') == 2 and "长冈第3号商店" not in body
     assert EnterpriseCode.objects.count() == 2
+
+
+def test_the_enterprise_page_keeps_every_visit_for_review(world, client):
+    quiet(world)
+    visit(world, reason=VisitReason.SPECIAL, note="专项检查消防通道")
+    visit(world, when=at(LATE), reason=VisitReason.OTHER, reason_text="企业申请指导")
+    client.force_login(world["admin"])
+    url = reverse("onsite:enterprise_detail", args=[world["shop"].pk])
+    body = client.get(url).content.decode()
+    names = "、".join(p.name for p in world["officers"][:2])
+    assert names in body and "2025年3月10日 10:00" in body and "专项检查消防通道" in body
+    assert "其他：企业申请指导" in body and body.count("badge text-bg-danger") == 1  # one flagged
+    assert "2025年 2次" in body
+    sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).active
+    assert [c.value for c in sheet[1]][:3] == ["序号", "入企时间", "企业名称"] and sheet.max_row == 3
