@@ -112,12 +112,13 @@ def _check_attribute(value: str, what: str) -> str:
 
 def objects_text(objects: Iterable[PoolObject]) -> str:
     lines = []
-    for o in objects:
-        _check_text(o.code, "统一社会信用代码")
-        for name in STRATA:
-            _check_attribute(getattr(o, name), STRATUM_LABELS[name])
-        lines.append(f"{o.code}\t{o.industry}\t{o.region}\t{o.risk}\n")
-    return _joined(lines, "统一社会信用代码")
+    with no_gc():
+        for o in objects:
+            _check_text(o.code, "统一社会信用代码")
+            for name in STRATA:
+                _check_attribute(getattr(o, name), STRATUM_LABELS[name])
+            lines.append(f"{o.code}\t{o.industry}\t{o.region}\t{o.risk}\n")
+        return _joined(lines, "统一社会信用代码")
 
 
 def inspectors_text(codes: Iterable[str]) -> str:
@@ -143,7 +144,7 @@ def sha256_text(text: str) -> str:
 
 
 def parse_objects(text: str) -> list[PoolObject]:
-    with _no_gc():  # a million tuples, none of them cyclic
+    with no_gc():  # a million tuples, none of them cyclic
         return [PoolObject(*line.split("\t")) for line in text.splitlines()]
 
 
@@ -300,7 +301,7 @@ def draw(objects: Sequence[PoolObject], inspectors: Sequence[str], conflicts: It
     then rank order. Raises DrawError with every problem found when the draw cannot be made."""
     _check_text(seed, "随机种子")
     conflicts = list(conflicts)
-    with _no_gc():  # millions of short-lived tuples: the cyclic collector would only slow this down
+    with no_gc():  # millions of short-lived tuples: the cyclic collector would only slow this down
         keys = _keys(objects, strata)
         sizes = _sizes(objects, keys)
         problems = _problems(objects, sizes, inspectors, conflicts, strata=strata, k=k, per_object=per_object)
@@ -310,7 +311,7 @@ def draw(objects: Sequence[PoolObject], inspectors: Sequence[str], conflicts: It
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.disable()
     try:

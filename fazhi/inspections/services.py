@@ -66,9 +66,15 @@ def plan_create(plan: InspectionPlan, *, actor: User, scope_ids: list[int]) -> I
     return plan
 
 
+FROZEN_TEXTS = ("objects_text", "inspectors_text", "conflicts_text")
+
+
 @transaction.atomic
-def _locked(plan: InspectionPlan, version: int, scope_ids: list[int] | None, expected: str) -> InspectionPlan:
-    locked = InspectionPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+def _locked(plan: InspectionPlan, version: int, scope_ids: list[int] | None, expected: str, *,
+            texts: bool = False) -> InspectionPlan:  # fmt: skip
+    """The plan, locked, at the version the writer read; its frozen texts read only if ``texts``."""
+    plans = InspectionPlan.objects.select_for_update().select_related("unit")
+    locked = (plans if texts else plans.defer(*FROZEN_TEXTS)).get(pk=plan.pk)
     if scope_ids is not None:
         assert_unit_in_scope(scope_ids, locked.unit)
     if locked.version != version:
@@ -90,9 +96,15 @@ def _check_on(on: date, after: date | None, what: str, before_what: str) -> None
         raise ValidationError(f"{what}不能早于{before_what}（{cn_date(after)}）。")
 
 
-def _save(plan: InspectionPlan) -> InspectionPlan:
+def _save(plan: InspectionPlan, *, texts: bool = False) -> InspectionPlan:
+    """Save the step; the frozen texts (tens of megabytes for a large pool) are written only when
+    ``texts`` (at freezing), never rewritten by the later steps."""
     plan.version += 1
-    plan.save()
+    if texts:
+        plan.save()
+    else:
+        plan.save(update_fields=[f.name for f in plan._meta.concrete_fields if not f.primary_key
+                                 and f.name not in FROZEN_TEXTS])  # fmt: skip
     return plan
 
 
@@ -115,7 +127,10 @@ def current_pools(plan: InspectionPlan) -> Pools:
         objects = objects.filter(region=plan.filter_region)
     if plan.filter_risk:
         objects = objects.filter(risk=plan.filter_risk)
-    pool = [draw.PoolObject(*row) for row in objects.values_list("credit_code", "industry", "region", "risk")]
+    with draw.no_gc():  # a million tuples, none of them cyclic
+        pool = [
+            draw.PoolObject(*row) for row in objects.values_list("credit_code", "industry", "region", "risk")
+        ]
     inspectors = Inspector.objects.filter(unit_id__in=units, status=ListingStatus.LISTED)
     if plan.inspector_field:
         inspectors = inspectors.filter(field=plan.inspector_field)
@@ -166,7 +181,7 @@ def freeze(
         )
         plan.frozen_on = on
         plan.status = PlanStatus.FROZEN
-        return _save(plan)
+        return _save(plan, texts=True)
 
 
 # -- 种子 -----------------------------------------------------------------------------------------------
@@ -247,7 +262,7 @@ def draw_plan(
     """执行抽取: the frozen pools (checked against their published hashes) and the agreed seed give the
     selection, stored with each object's rank key and inspectors."""
     with transaction.atomic():
-        plan = _locked(plan, version, scope_ids, PlanStatus.SEED_ANNOUNCED)
+        plan = _locked(plan, version, scope_ids, PlanStatus.SEED_ANNOUNCED, texts=True)
         if not plan.seed:
             raise ValidationError("随机种子尚未由两人录入一致，不能抽取。")
         _check_on(on, plan.seed_announced_on, "抽取日期", "公布种子来源日期")
