@@ -110,3 +110,14 @@ def test_every_enforcement_indicator_of_the_catalogue_has_a_definition():
     assert len(ids) == 18
     assert [i for i in ids if i not in DEFINITIONS] == []
     assert all(DEFINITIONS[i].basis for i in ids)
+
+
+def test_no_compliance_rate_before_the_training_rule(staff):
+    """enforcement.training_hours is in force from 2023年8月9日: for 2022 the rate is not computed (no
+    threshold to miss), while the staff are still counted."""
+    holder(staff["justice"], "吴刚", issued=date(2020, 1, 1), expires=date(2026, 1, 1))
+    figures = compute(staff["county"], 2022, ids=["training_hours_compliance_rate", "enforcement_staff"])
+    county = figures[staff["county"].pk]
+    assert county["training_hours_compliance_rate"].value is None
+    assert county["training_hours_compliance_rate"].denominator == 0
+    assert county["enforcement_staff"].value > 0
