@@ -61,6 +61,8 @@ SECTIONS: tuple[NavSection, ...] = (
         (
             register_item("执法案件", "enforcement-cases"),
             register_item("重大执法决定目录", "enforcement-major-catalogue"),
+            register_item("行政裁量权基准", "discretion-items"),
+            register_item("四张清单", "discretion-lists"),
             NavItem("执法决定公示（公众页）", "publicity:decisions"),
         ),
     ),
