@@ -14,7 +14,7 @@ from django.utils import timezone
 from fazhi.core.demo import DemoContext
 from fazhi.enforcement.models import Certificate
 from fazhi.enforcement.selectors import valid_on
-from fazhi.inspections.models import InspectionObject, ObjectKind
+from fazhi.inspections.models import DrawnObject, InspectionObject, InspectionPlan, ObjectKind
 from fazhi.org.models import Person, Unit, UnitLevel, User
 
 from . import selectors, services
@@ -78,12 +78,29 @@ def _link_demo_officer() -> None:
         user.save(update_fields=["person"])
 
 
+def _drawn(ids: list[int]) -> list[tuple[int, InspectionPlan]]:
+    """(enterprise id, plan) for every demo enterprise a drawn 抽查计划 selected."""
+    drawn = list(
+        DrawnObject.objects.filter(plan__status__in=selectors.DRAWN_STATES).values_list(
+            "credit_code", "plan_id"
+        )
+    )
+    codes = {code for code, _ in drawn}
+    by_code = dict(
+        InspectionObject.objects.filter(pk__in=ids, credit_code__in=codes).values_list("credit_code", "pk")
+    )
+    plans = InspectionPlan.objects.defer("objects_text", "inspectors_text", "conflicts_text").in_bulk(
+        {plan for _, plan in drawn}
+    )
+    return [(by_code[code], plans[plan]) for code, plan in drawn if code in by_code]
+
+
 def _visits(ctx: DemoContext, rng: random.Random, ids: list[int], admin: User) -> None:
     today = timezone.localdate()
     first = max(date(ctx.years[0], 1, 1), today - timedelta(days=540))
-    span = (today - first).days
     # a few enterprises get a third of the visits, so some pass the 重复检查 threshold
     busy = rng.sample(ids, max(1, min(15, len(ids) // 10)))
+    drawn = _drawn(ids)
     departments: dict[int | None, list[Unit]] = {}
     officers: dict[tuple[int, date], list[Person]] = {}
     reasons, weights = zip(*REASONS, strict=True)
@@ -91,7 +108,15 @@ def _visits(ctx: DemoContext, rng: random.Random, ids: list[int], admin: User) -
     for _ in range(VISITS_PER_SCALE * ctx.scale * 10):  # some draws find no two certified officers
         if made >= VISITS_PER_SCALE * ctx.scale:
             break
-        pk = rng.choice(busy) if rng.random() < 0.35 else rng.choice(ids)
+        reason = rng.choices(reasons, weights)[0]
+        plan, earliest = None, first
+        if reason == VisitReason.RANDOM and drawn:
+            pk, plan = rng.choice(drawn)  # a 双随机 check visits what its plan drew, after the draw
+            earliest = max(first, plan.drawn_on or first)
+        else:
+            if reason == VisitReason.RANDOM:
+                reason = VisitReason.COMPLAINT
+            pk = rng.choice(busy) if rng.random() < 0.35 else rng.choice(ids)
         enterprise = InspectionObject.objects.select_related("unit").get(pk=pk)
         county = selectors.county_of(enterprise.unit)
         if county not in departments:
@@ -101,14 +126,10 @@ def _visits(ctx: DemoContext, rng: random.Random, ids: list[int], admin: User) -
                     "pk"
                 )
             )
-        if not departments[county]:
+        if not departments[county] or earliest > today:
             continue
         unit = rng.choice(departments[county])
-        reason = rng.choices(reasons, weights)[0]
-        plan = selectors.plans_for(enterprise).first() if reason == VisitReason.RANDOM else None
-        if reason == VisitReason.RANDOM and plan is None:
-            reason = VisitReason.COMPLAINT
-        day = first + timedelta(days=rng.randrange(span + 1))
+        day = earliest + timedelta(days=rng.randrange((today - earliest).days + 1))
         if reason not in DEFAULT_ALLOWED_REASONS and day.day <= 20 and rng.random() < KEEPS_QUIET:
             day = day.replace(day=21 + rng.randrange(7))
         key = (unit.pk, day)
