@@ -255,7 +255,7 @@ def _problems(objects: Sequence[PoolObject], sizes: dict[tuple[str, ...], int], 
 
 
 # -- the draw -----------------------------------------------------------------------------------------
-TRIES_PER_INSPECTOR = 64  # with half the inspectors in 回避, P(scan needed) per object < 2⁻⁵⁹
+TRIES_PER_INSPECTOR = 64  # even with half the inspectors in 回避, the scan is needed for < 1 object in 10¹⁵
 
 
 def candidate_limit(per_object: int) -> int:
