@@ -159,6 +159,7 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 # The cache: Redis with REDIS_URL, else the memory of the one waitress process `fazhi serve` runs (its
 # threads share it; under gunicorn, each process counts alone). The public pages' rate limit
 # (django-ratelimit) counts there, per client address as django-axes sees it (FAZHI_PROXY_COUNT behind

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from fazhi.org.models import Unit
 from fazhi.org.selectors import assert_unit_in_scope, units_in
+from fazhi.publicity.decorators import etag_of, public_page
+from fazhi.publicity.query import public_filters
 from fazhi.publicity.selectors import units as public_units
 from fazhi.registers.deadlines import today
 
@@ -133,8 +134,12 @@ def plan_step(request, pk: int, step: str):
     return redirect("inspections:plan_detail", plan.pk)
 
 
-@login_not_required
-@require_safe
+def _plan_etag(request, pk: int) -> str | None:
+    state = InspectionPlan.objects.filter(pk=pk).values_list("status", "version").first()
+    return etag_of(today(), pk, *state) if state else None
+
+
+@public_page(_plan_etag)
 def plan_public(request, pk: int):
     """核验页: the published hashes, the seed and its source, how to check them by hand, and the result
     of checking them here."""
@@ -165,17 +170,19 @@ def plan_public(request, pk: int):
 PUBLIC_PAGE_SIZE = 30
 
 
-@login_not_required
-@require_safe
+def _list_etag(request) -> str:
+    filters = public_filters(request)
+    plans = selectors.published_plans(unit=filters.unit, year=filters.year).order_by()
+    state = plans.aggregate(n=Count("pk"), top=Max("pk"), versions=Sum("version"))
+    return etag_of(request.GET.urlencode(), *state.values())
+
+
+@public_page(_list_etag)
 def public_list(request):
     """双随机抽查结果公示: published plans, newest first, by unit (and its subordinates) and year. Odd
     filter values are ignored, never an error."""
-    unit = year = None
-    raw_unit, raw_year = request.GET.get("unit", ""), request.GET.get("year", "")
-    if raw_unit.isdigit() and len(raw_unit) < 12:
-        unit = Unit.objects.filter(pk=int(raw_unit), is_active=True).first()
-    if raw_year.isdigit() and len(raw_year) == 4:
-        year = int(raw_year)
+    filters = public_filters(request)
+    unit, year = filters.unit, filters.year
     plans = selectors.published_plans(unit=unit, year=year)
     page = Paginator(plans, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -190,8 +197,14 @@ def public_list(request):
     return render(request, "inspections/public_list.html", context)
 
 
-@login_not_required
-@require_safe
+def _pool_etag(request, pk: int, pool: str) -> str | None:
+    if pool not in POOLS:
+        return None
+    digest = InspectionPlan.objects.filter(pk=pk).values_list(f"{pool}_sha256", flat=True).first()
+    return digest or None  # the file's own SHA-256: it never changes once frozen
+
+
+@public_page(_pool_etag)
 def pool_file(request, pk: int, pool: str):
     """A frozen pool exactly as hashed (UTF-8, LF): ``sha256sum`` of the download is the published hash."""
     if pool not in POOLS:

@@ -45,6 +45,7 @@ def public_page(etag: Callable[..., str | None] | None = None, *, max_age: int |
                 patch_cache_control(response, public=True, max_age=max_age or settings.PUBLIC_MAX_AGE)
             return response
 
+        wrapper.public_page = True  # type: ignore[attr-defined]  # tests find every public view by it
         return login_not_required(require_safe(wrapper))
 
     return decorate

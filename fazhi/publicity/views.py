@@ -6,35 +6,24 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
-from fazhi.org.models import Unit
 from fazhi.registers.deadlines import today
 
 from . import selectors
 from .decorators import etag_of, public_page
-
-
-def _filters(request) -> dict:
-    """The listing's filters from the query string; odd values are ignored, never an error."""
-    unit = year = None
-    raw_unit, raw_year = request.GET.get("unit", ""), request.GET.get("year", "")
-    if raw_unit.isdigit() and len(raw_unit) < 12:
-        unit = Unit.objects.filter(pk=int(raw_unit), is_active=True).first()
-    if raw_year.isdigit() and len(raw_year) == 4:
-        year = int(raw_year)
-    return {"unit": unit, "year": year, "q": request.GET.get("q", "").strip()[:50]}
+from .query import public_filters
 
 
 def _decisions_etag(request) -> str:
-    filters = _filters(request)
-    cases = selectors.published_decisions(on=today(), **filters)
+    filters = public_filters(request)
+    cases = selectors.published_decisions(on=today(), unit=filters.unit, year=filters.year, q=filters.q)
     return etag_of(today(), request.GET.urlencode(), *selectors.state_of(cases))
 
 
 @public_page(_decisions_etag)
 def decisions(request):
     """行政执法决定公示: published decisions, newest first, 50 a page, by unit, year and keyword."""
-    filters = _filters(request)
-    cases = selectors.published_decisions(on=today(), **filters)
+    filters = public_filters(request)
+    cases = selectors.published_decisions(on=today(), unit=filters.unit, year=filters.year, q=filters.q)
     page = Paginator(cases, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
