@@ -125,6 +125,9 @@ def test_infeasible_draws_are_refused_naming_what_is_short():
         draw.draw(OBJECTS, INSPECTORS, [], seed="a|b", strata=(), k=1, per_object=2)
     with pytest.raises(DrawError, match="出现两次"):
         draw.objects_text([OBJECTS[0], OBJECTS[0]])
+    for bad in [PoolObject("91|1"), PoolObject(" 911"), PoolObject(""), PoolObject("911", "餐饮\t")]:
+        with pytest.raises(DrawError, match="不能用于抽取"):
+            draw.objects_text([*OBJECTS, bad])
 
 
 def test_canonical_texts_round_trip_and_hash_as_sha256sum_would():
