@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from fazhi.discretion.models import ListKind, Tier
 from fazhi.discretion.tests.factories import DiscretionItemFactory, ListItemFactory
@@ -326,3 +327,29 @@ def test_records_are_grouped_by_step_and_a_closed_case_without_some_is_warned(of
         step(case, to, clerk, on, **values)
     warning = dict(case_summary(case))["全过程记录提示"]
     assert "没有决定、送达环节的全过程记录" in warning and "国办发〔2018〕118号" in warning
+
+
+# -- the form path ------------------------------------------------------------------------------------
+def test_the_decision_form_offers_the_countys_items_and_shows_the_refusal(office, clerk, basis, client):
+    item, lists = basis
+    case = notified(office, clerk)
+    client.force_login(clerk)
+    url = reverse("registers:transition", args=("enforcement-cases", case.pk, CaseStatus.DECIDED))
+    page = client.get(url).content.decode()
+    assert f'value="{item.pk}"' in page and f'value="{lists[ListKind.MITIGATED].pk}"' in page
+    posted = {
+        "on": "2025-04-20",
+        "outcome": Outcome.PENALTY,
+        "fine_amount": "50000",
+        "discretion_item": item.pk,
+        "expected_status": CaseStatus.NOTIFIED,
+    }
+    response = client.post(url, posted)
+    assert response.status_code == 200
+    assert "罚没金额50000元超出所选裁量基准" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOTIFIED and case.fine_amount is None and case.discretion_item_id is None
+    response = client.post(url, {**posted, "fine_amount": "5000"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED and case.discretion_item == item and case.fine_amount == 5000
