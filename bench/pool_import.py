@@ -146,6 +146,7 @@ def child(rows: int, draw_too: bool, profile: bool, draw_only: bool = False) -> 
     )
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+        pstats.Stats(profiler).sort_stats("cumtime").print_stats(r"fazhi|openpyxl|bulk_create|full_clean", 15)
     if draw_too:
         _draw(county, office, user, rows)
 
