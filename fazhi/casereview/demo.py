@@ -130,7 +130,8 @@ def build(ctx: DemoContext) -> None:
         reviewers = list(Person.objects.filter(unit=justice).order_by("pk")[:6])
         rubric = services.rubric_for(units[0])
         for year in ctx.years:
-            count = (PER_YEAR if year == today.year else rng.randint(230, 300)) * ctx.scale
+            # per county: ``--scale`` already multiplies the counties (it multiplied both: scale² rows)
+            count = PER_YEAR if year == today.year else rng.randint(230, 300)
             items, pending, findings = _reviews(rng, county, units, year, today, rubric, steps, count)
             if not items:
                 continue
