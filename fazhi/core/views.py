@@ -19,6 +19,7 @@ from fazhi.rules.services import annual_due_date
 from fazhi.workdays.forms import DeadlineForm
 from fazhi.workdays.services import work_calendar
 
+from .attention import notices
 from .forms import year_param
 from .xlsx import table_xlsx, xlsx_response
 
@@ -79,6 +80,7 @@ def home(request):
         "ranking": ranking,
         "alerts": alerts,
         "alert_counts": [(REGISTRY[k], v) for k, v in alert_counts.items()],
+        "notices": notices(None if scope.covers_all else scope.unit_ids, year),
         "chart_data": {
             "years": list(years),
             "series": dashboard.trend(unit, years, trend_ids) if unit else {},

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
+from fazhi.core.attention import Notice
 from fazhi.enforcement.models import Certificate
 from fazhi.enforcement.selectors import valid_on
 from fazhi.inspections.models import InspectionObject, InspectionPlan, ObjectKind, PlanStatus
@@ -109,6 +111,16 @@ def visits_between(unit_ids: Iterable[int], start: date, end: date, *, flagged: 
 
 def flagged_count(unit_ids: Iterable[int], start: date, end: date) -> int:
     return visits_between(unit_ids, start, end, flagged=True).count()
+
+
+def quiet_period_notice(unit_ids: list[int] | None, year: int) -> Notice | None:
+    """For the dashboard: visits of ``year`` flagged as made in a quiet period without an allowed reason."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    visits = Visit.objects.filter(flagged=True, visited_on__gte=start, visited_on__lte=end)
+    if unit_ids is not None:
+        visits = visits.filter(Q(unit_id__in=unit_ids) | Q(enterprise__unit_id__in=unit_ids))
+    url = f"{reverse('onsite:flagged_list')}?start={start.isoformat()}&end={end.isoformat()}"
+    return Notice("安静期违规入企", visits.count(), url)
 
 
 def repeat_limit(unit: Unit | None) -> tuple[int, Unit | None]:

@@ -214,6 +214,22 @@ def test_a_visit_in_a_quiet_period_without_an_allowed_reason_is_flagged(world):
     assert selectors.flagged_count(subtree_ids(world["root"]), date(2025, 1, 1), date(2025, 12, 31)) == 1
 
 
+def test_the_dashboard_points_the_justice_bureau_to_flagged_visits(world, client):
+    quiet(world)
+    visit(world, reason=VisitReason.SPECIAL, when=at(DAY))
+    visit(world, reason=VisitReason.COMPLAINT, when=at(DAY, 15))
+    client.force_login(world["admin"])
+    page = client.get(reverse("home"), {"year": 2025}).content.decode()
+    assert (
+        "安静期违规入企（2025年）" in page
+        and "start=2025-01-01&amp;end=2025-12-31" in page
+        and ">1次<" in page
+    )
+    assert "安静期违规入企（2024年）" not in client.get(reverse("home"), {"year": 2024}).content.decode()
+    client.force_login(UserFactory(unit=world["other_dept"], username="neighbour"))
+    assert "安静期违规入企（2025年）" not in client.get(reverse("home"), {"year": 2025}).content.decode()
+
+
 def test_a_period_for_listed_enterprises_flags_only_them(world):
     quiet(world, all_enterprises=False, listed=[world["shop2"]], allowed=[])
     listed, _ = visit(world, world["shop2"], reason=VisitReason.COMPLAINT)
