@@ -196,6 +196,12 @@ def unit_full_name(unit: Unit) -> str:
     return full or unit.name
 
 
+def readable_unit_ids(spec: Register, scope_ids: list[int]) -> list[int]:
+    """The units whose items of ``spec`` a user with ``scope_ids`` may read: the scope, and for a
+    ``linkable_below`` register the units above it too (a township reads the county's 裁量基准)."""
+    return linkable_unit_ids(spec.model, scope_ids) if spec.linkable_below else scope_ids
+
+
 def item_in_scope(spec: Register, pk: int, visible_ids: list[int]):
     item = get_object_or_404(spec.model.objects.select_related("unit", "responsible"), pk=pk)
     if item.unit_id not in set(visible_ids):

@@ -113,7 +113,7 @@ def _rows(spec: Register, items, viewer) -> list[dict]:
 def register_list(request, key: str):
     spec = _spec(key)
     form, filters = _filters(request, spec)
-    items = selectors.items_in(spec, request.scope.unit_ids, filters)
+    items = selectors.items_in(spec, selectors.readable_unit_ids(spec, request.scope.unit_ids), filters)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(spec, selectors.with_due_state(spec, page.object_list), request.user)
     context = {
@@ -133,7 +133,8 @@ def register_print(request, key: str):
     ``printing.PRINT_LIMIT`` rows, under a heading that says what it lists."""
     spec = _spec(key)
     _, filters = _filters(request, spec)
-    total, items = selectors.items_for_print(spec, request.scope.unit_ids, filters, printing.PRINT_LIMIT)
+    readable = selectors.readable_unit_ids(spec, request.scope.unit_ids)
+    total, items = selectors.items_for_print(spec, readable, filters, printing.PRINT_LIMIT)
     now = today()
     unit = request.scope.unit
     heading = printing.list_heading(spec, selectors.unit_full_name(unit) if unit else "", filters, now)
@@ -155,7 +156,9 @@ def register_print(request, key: str):
 def register_export(request, key: str):
     spec = _spec(key)
     _, filters = _filters(request, spec)
-    items = selectors.items_for_export(spec, request.scope.unit_ids, filters)
+    items = selectors.items_for_export(
+        spec, selectors.readable_unit_ids(spec, request.scope.unit_ids), filters
+    )
     period = f"{filters.year}年" if filters.year else ""
     title = f"{request.scope.unit.name}{period}{spec.label}（{cn_date(today())}导出）"
     data = excel.export_bytes(spec, items, request.user, title=title)
@@ -232,7 +235,7 @@ def _children(spec: Register, item) -> list[dict]:
 
 def item_detail(request, key: str, pk: int):
     spec = _spec(key)
-    item = selectors.item_in_scope(spec, pk, request.scope.visible_ids)
+    item = selectors.item_in_scope(spec, pk, selectors.readable_unit_ids(spec, request.scope.visible_ids))
     [item] = selectors.with_due_state(spec, [item])
     context = {
         "spec": spec,

@@ -158,3 +158,22 @@ def test_a_countys_items_are_offered_below_it_and_not_to_another_county(county):
     offered = set(link_choices(DiscretionItem, visible_unit_ids(township)))
     assert item in offered and other not in offered
     assert county["county"].pk in services.linkable_unit_ids(DiscretionItem, visible_unit_ids(township))
+
+
+def test_a_township_reads_the_countys_items_it_relies_on_but_not_another_countys(county, client):
+    from django.urls import reverse
+
+    item = DiscretionItemFactory(unit=county["county"], start=date(2024, 1, 1))
+    other = DiscretionItemFactory(unit=UnitFactory(code="D", name="白水县"), start=date(2024, 1, 1))
+    client.force_login(
+        UserFactory(unit=county["changgang"], role=UserRole.OPERATOR, username="changgang-read")
+    )
+    listed = client.get(reverse("registers:list", args=[DISCRETION_ITEMS.key])).content.decode()
+    assert item.number in listed and other.number not in listed
+    assert client.get(reverse("registers:detail", args=[DISCRETION_ITEMS.key, item.pk])).status_code == 200
+    assert client.get(reverse("registers:detail", args=[DISCRETION_ITEMS.key, other.pk])).status_code == 403
+    exported = client.get(reverse("registers:export", args=[DISCRETION_ITEMS.key]))
+    assert exported.status_code == 200
+    # reading is not writing: the county's item cannot be edited from the township
+    edit = client.post(reverse("registers:edit", args=[DISCRETION_ITEMS.key, item.pk]), {"note": "改"})
+    assert edit.status_code == 403
