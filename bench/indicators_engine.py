@@ -1,6 +1,6 @@
 """Indicator engine and dashboard at 10⁶ register rows, on SQLite and (when reachable) PostgreSQL.
 
-Run: .venv/bin/python bench/indicators_engine.py [--scale 190] [--db sqlite|postgres|both]
+Run: .venv/bin/python bench/indicators_engine.py [--scale 27] [--db sqlite|postgres|both]
 The demo database is built once per scale with `fazhi demo --scale N` (SQLite under var/bench/, PostgreSQL
 in a database fazhi_bench_N) and reused. Printed per database:
 - every indicator with a register, computed by the engine for the top unit and every 乡镇 for one year,
@@ -151,7 +151,7 @@ def measure(db: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=190, help="演示县个数（190 个约 10⁶ 行台账）")
+    parser.add_argument("--scale", type=int, default=27, help="演示县个数（27 个约 10⁶ 行台账，其中约六成为行政执法案件）")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--measure", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
