@@ -188,12 +188,18 @@ def _documents(
     ]
     items, pending = [], []
     prefix = issuer[:2]
+    seen: set[tuple[str, date]] = set()  # two reviews of one draft on one day would be one document
     for n, review in enumerate(usable[: per_year * len(ctx.years)]):
+        title = f"关于{review.title[2:].replace('的规范性文件送审稿', '')}的实施办法"
+        drafted_on = review.submitted_on - timedelta(days=20)
+        if (title, drafted_on) in seen:
+            continue
+        seen.add((title, drafted_on))
         doc = NormativeDocument(
             unit=unit,
-            title=f"关于{review.title[2:].replace('的规范性文件送审稿', '')}的实施办法",
+            title=title,
             drafter=review.submitter,
-            drafted_on=review.submitted_on - timedelta(days=20),
+            drafted_on=drafted_on,
             review=review,
             status="reviewing",
             provisional=ctx.rng.random() < 0.2,
