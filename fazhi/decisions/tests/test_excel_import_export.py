@@ -76,8 +76,11 @@ def test_template_lists_columns_choices_and_notes():
     sheet, notes = book["合法性审查"], book["填写说明"]
     headers = [c.value for c in sheet[1]]
     assert headers[:6] == ["所属单位", "审查编号", "送审事项", "事项类型", "送审单位", "送审日期"]
-    kinds = [v.formula1 for v in sheet.data_validations.dataValidation]
-    assert any(f.startswith("=选项!$D$1") for f in kinds)  # 事项类型 offers its choices
+    # 事项类型 (column D) offers its choices, listed on the hidden 选项 sheet
+    [kinds] = [v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith("D")]
+    column = kinds.formula1.split("!")[1].split(":")[0].strip("$").split("$")[0]
+    offered = [c.value for c in book["选项"][column] if c.value]
+    assert "重大行政决策" in offered and "规范性文件" in offered
     hints = {row[0].value: row[2].value for row in notes.iter_rows(min_row=2) if row[0].value}
     assert "重大行政决策、规范性文件、行政协议" in hints["事项类型"]
     assert hints["送审日期"].startswith("日期")
