@@ -55,6 +55,23 @@ CLOSE_REASONS = ["调离执法岗位", "退休", "违规执法被收回", "年�
 YEARS_VALID = 5  # 证件有效期 as provincial 执法证件管理办法 commonly set (rules.md 10.4)
 
 
+def _sessions(
+    rng: random.Random, known: dict, unit_id: int, year: int, today: date
+) -> list[tuple[date, int, str]]:
+    """The training sessions a unit holds in a year (开展执法培训N场次), up to today: (day, hours, course),
+    made the first time they are asked for."""
+    if (unit_id, year) not in known:
+        days = sorted(
+            date(year, 1, 10) + timedelta(days=rng.randrange(340)) for _ in range(rng.randint(6, 10))
+        )
+        known[unit_id, year] = [
+            (on, rng.choice([4, 8, 12, 16, 24]), f"{rng.choice(COURSES)}（{year}年第{k}期）")
+            for k, on in enumerate(days, 1)
+            if on <= today
+        ]
+    return known[unit_id, year]
+
+
 def _save(model, items: list, steps: _Steps, timelines: list) -> None:
     spec = register_for(model)
     for item in items:
@@ -83,6 +100,7 @@ def build(ctx: DemoContext) -> None:
     )
     certificates, cert_steps = [], []
     trainings, training_steps = [], []
+    sessions: dict[tuple[int, int], list[tuple[date, int, str]]] = {}
     exams, exam_steps = [], []
     first_year = ctx.years[0]
     for n, person in enumerate(officers):
@@ -139,25 +157,24 @@ def build(ctx: DemoContext) -> None:
             timeline.append(("注销", "revoked", renewal))
             issued = renewal
         for year in ctx.years:
-            hours, k = 0, 0
-            target = rng.choice([40, 60, 60, 64, 72, 80])
-            while hours < target and k < 8:
-                on = date(year, 1, 10) + timedelta(days=rng.randrange(340))
-                if on > today:
+            # the officer attends some of the sessions the unit holds that year, until the hours suffice
+            hours, target = 0, rng.choice([40, 60, 60, 64, 72, 80])
+            held = _sessions(rng, sessions, unit.pk, year, today)
+            for on, h, course in sorted(rng.sample(held, len(held))[:8]):
+                if hours >= target:
                     break
-                h = rng.choice([4, 8, 12, 16, 24])
                 trainings.append(
                     Training(
                         unit=unit,
                         person=person,
                         trained_on=on,
                         hours=Decimal(h),
-                        course=f"{rng.choice(COURSES)}（{year}年第{k + 1}期）",
+                        course=course,
                         status="recorded",
                     )
                 )
                 training_steps.append([("登记", "recorded", on)])
-                hours, k = hours + h, k + 1
+                hours += h
     # candidates who failed the exam
     for n, person in enumerate(officers[: len(officers) // 5]):
         sat = date(rng.choice(list(ctx.years)), 6, 15)

@@ -103,6 +103,8 @@ class Training(RegisterItem):
 
     class Meta:
         ordering = ["-trained_on", "-pk"]
+        # the yearly hours per person (training_hours_compliance_rate) read from the index alone
+        indexes = [models.Index(fields=["trained_on", "person", "hours", "status"], name="training_hours")]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "person", "trained_on", "course"], name="training_unique"
@@ -302,7 +304,10 @@ class EnforcementCase(RegisterItem):
 
     class Meta:
         ordering = ["-filed_on", "-pk"]
-        indexes = [models.Index(fields=["unit", "decided_on", "outcome"], name="case_figures")]
+        indexes = [
+            models.Index(fields=["unit", "decided_on", "outcome"], name="case_figures"),
+            models.Index(fields=["published_on"], name="case_published"),  # the public 公示 page
+        ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="case_number_unique_in_unit"),
             valid_status(CaseStatus, "case_status_valid"),
