@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
+from fazhi.core.attention import Notice
 from fazhi.org.models import Unit
 from fazhi.org.selectors import subtree_ids
 from fazhi.publicity.selectors import scrub
+from fazhi.registers.deadlines import today
 
 from .models import DrawnObject, InspectionPlan, ObjectKind, PlanStatus
 
@@ -69,3 +72,18 @@ def public_results(plan: InspectionPlan) -> list[PublicResult]:
     if plan.status != PlanStatus.PUBLISHED:
         return []
     return [public_result(d) for d in plan.drawn.order_by("position")]
+
+
+def late_results_notice(unit_ids: list[int] | None, year: int) -> Notice | None:
+    """For the dashboard: plans of ``year`` whose 检查结果 are recorded but not published, past
+    ``services.results_due`` (20 working days, rule ``random_inspection.result_publicity``)."""
+    from .services import results_due  # the services read these selectors
+
+    plans = InspectionPlan.objects.filter(year=year, results_on__isnull=False, published_on__isnull=True)
+    if unit_ids is not None:
+        plans = plans.filter(unit_id__in=unit_ids)
+    now = today()
+    late = sum(
+        1 for plan in plans.select_related("unit").defer(*FROZEN_TEXTS) if (results_due(plan) or now) < now
+    )
+    return Notice("抽查结果逾期未公示", late, reverse("inspections:plan_list"))

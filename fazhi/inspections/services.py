@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fazhi.core.formats import cn_date
+from fazhi.indicators.services import data_changed
 from fazhi.org.models import User
 from fazhi.org.selectors import assert_unit_in_scope, subtree_ids
 from fazhi.registers.deadlines import today
@@ -105,6 +106,7 @@ def _save(plan: InspectionPlan, *, texts: bool = False) -> InspectionPlan:
     else:
         plan.save(update_fields=[f.name for f in plan._meta.concrete_fields if not f.primary_key
                                  and f.name not in FROZEN_TEXTS])  # fmt: skip
+    data_changed()  # the 双随机 indicators are counted from the plans: cached figures go
     return plan
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from fazhi.cli import main
-from fazhi.inspections import draw, services
+from fazhi.inspections import draw, selectors, services
 from fazhi.inspections.models import (
     Conflict,
     DrawnObject,
@@ -216,6 +216,10 @@ def test_results_then_publication_within_twenty_working_days(setting, client):
     assert services.results_due(plan) == date(
         2025, 4, 11
     )  # 20 working days after 2025年3月13日 (清明 4月4日)
+    # unpublished past that day: the dashboard says so to the plan's unit and those above it
+    notice = selectors.late_results_notice([s["unit"].pk], plan.year)
+    assert notice is not None and (notice.label, notice.count) == ("抽查结果逾期未公示", 1)
+    assert selectors.late_results_notice([s["unit"].parent_id], plan.year).count == 0  # not in that scope
     plan = services.publish(
         plan, actor=s["first"], scope_ids=s["scope"], version=plan.version, on=DAY + timedelta(days=20)
     )
