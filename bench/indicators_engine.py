@@ -151,7 +151,9 @@ def measure(db: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=27, help="演示县个数（27 个约 10⁶ 行台账，其中约六成为行政执法案件）")
+    parser.add_argument(
+        "--scale", type=int, default=27, help="演示县个数（27 个约 10⁶ 行台账，约六成为执法案件）"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--measure", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
