@@ -419,5 +419,6 @@ def _record_causes(ctx: DemoContext, models, today: date) -> None:
         for pk in late.values_list("pk", flat=True):
             if ctx.rng.random() < 0.8:
                 by_cause.setdefault(ctx.rng.choice(CAUSES), []).append(pk)
-        for cause, pks in by_cause.items():  # one UPDATE per cause, not per item
-            model.objects.filter(pk__in=pks).update(note=cause)
+        for cause, pks in by_cause.items():  # one UPDATE per cause and 10,000 items, not per item
+            for start in range(0, len(pks), 10_000):
+                model.objects.filter(pk__in=pks[start : start + 10_000]).update(note=cause)

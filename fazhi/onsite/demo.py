@@ -86,9 +86,14 @@ def _drawn(ids: list[int]) -> list[tuple[int, InspectionPlan]]:
         )
     )
     codes = {code for code, _ in drawn}
-    by_code = dict(
-        InspectionObject.objects.filter(pk__in=ids, credit_code__in=codes).values_list("credit_code", "pk")
-    )
+    known = set(ids)  # tens of thousands at load-test scales: too many for one SQL IN list
+    by_code = {
+        code: pk
+        for code, pk in InspectionObject.objects.filter(credit_code__in=codes).values_list(
+            "credit_code", "pk"
+        )
+        if pk in known
+    }
     plans = InspectionPlan.objects.defer("objects_text", "inspectors_text", "conflicts_text").in_bulk(
         {plan for _, plan in drawn}
     )
