@@ -140,6 +140,7 @@ CASE_WORKFLOW = Workflow(
             Step(CaseStatus.CLOSED, "结案", date_field="closed_on"),
             _publish(CaseStatus.EXECUTED),
         ),
+        CaseStatus.CLOSED: (_publish(CaseStatus.CLOSED),),  # a late 公示 is still recorded (and counted late)
     },
     closed=frozenset({CaseStatus.CLOSED}),
 )

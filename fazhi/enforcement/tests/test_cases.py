@@ -99,6 +99,19 @@ def test_a_major_case_is_decided_only_after_legal_review(office, clerk, basis):
     assert case.fine_amount == Decimal(60000) and case_deadline(case) is None
 
 
+def test_a_case_closed_before_its_publicity_may_still_record_it_late(office, clerk, basis):
+    case = to_notified(new_case(office, clerk), clerk)
+    step(case, CaseStatus.DECIDED, clerk, date(2025, 4, 20), outcome=Outcome.PENALTY)
+    step(case, CaseStatus.SERVED, clerk, date(2025, 4, 22))
+    step(case, CaseStatus.EXECUTED, clerk, date(2025, 5, 20))
+    step(case, CaseStatus.CLOSED, clerk, date(2025, 5, 30))
+    step(case, CaseStatus.CLOSED, clerk, date(2025, 6, 5))  # 公示, after 结案
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.published_on == date(2025, 6, 5)
+    assert case.published_on > case.publicity_due  # 7 working days after 决定: counted as late
+    assert value("penalty_publicity_timely_rate", office) == 0
+
+
 def test_a_case_not_major_may_be_decided_without_legal_review(office, clerk, basis):
     case = to_notified(new_case(office, clerk), clerk)
     step(
