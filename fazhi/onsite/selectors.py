@@ -116,11 +116,9 @@ def flagged_count(unit_ids: Iterable[int], start: date, end: date) -> int:
 def quiet_period_notice(unit_ids: list[int] | None, year: int) -> Notice | None:
     """For the dashboard: visits of ``year`` flagged as made in a quiet period without an allowed reason."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    visits = Visit.objects.filter(flagged=True, visited_on__gte=start, visited_on__lte=end)
-    if unit_ids is not None:
-        visits = visits.filter(Q(unit_id__in=unit_ids) | Q(enterprise__unit_id__in=unit_ids))
+    scope = unit_ids if unit_ids is not None else list(Unit.objects.values_list("pk", flat=True))
     url = f"{reverse('onsite:flagged_list')}?start={start.isoformat()}&end={end.isoformat()}"
-    return Notice("安静期违规入企", visits.count(), url)
+    return Notice("安静期违规入企", flagged_count(scope, start, end), url)
 
 
 def repeat_limit(unit: Unit | None) -> tuple[int, Unit | None]:
