@@ -79,15 +79,18 @@ def county(db):
 
 @pytest.fixture(scope="module")
 def demo_county(django_db_setup, django_db_blocker):
-    """The demo county, built once for a test module and rolled back after it; each test's own writes
+    """The demo county (built once per test process, copied back for each module: see
+    fazhi/core/tests/demo_snapshot.py), rolled back after the module; each test's own writes
     are rolled back at its end (its ``db`` transaction is a savepoint inside this one)."""
     from django.db import transaction
 
-    from fazhi.core.demo import build_demo
+    from fazhi.core.tests.demo_snapshot import demo_county as copy_demo_county
 
     with django_db_blocker.unblock(), transaction.atomic():
         # set up before the function-scoped fixtures: figures an earlier test cached for a unit id the
         # demo reuses would go into the demo's reports
         _forget_cached_state()
-        yield build_demo(seed=3)
+        ctx = copy_demo_county()
+        _forget_cached_state()
+        yield ctx
         transaction.set_rollback(True)

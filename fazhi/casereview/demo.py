@@ -54,7 +54,9 @@ def _reviews(rng, county, units, year, today, rubric, steps, count):
     vetoes = [n for n, i in rubric.items() if i.veto]
     for k in range(count):
         unit = units[k % len(units)]
-        on = min(today, rounds[k % len(rounds)] + timedelta(days=rng.randint(-10, 3)))
+        # every unit's files in every round (k % len(rounds) gave a unit one round only when the units'
+        # count is a multiple of the rounds')
+        on = min(today, rounds[(k // len(units)) % len(rounds)] + timedelta(days=rng.randint(-10, 3)))
         numbers[unit.pk] = numbers.get(unit.pk, 0) + 1
         found = rng.sample(deductions, rng.choices([0, 1, 2, 3, 4], weights=[5, 4, 3, 2, 1])[0])
         if rng.random() < 0.04:

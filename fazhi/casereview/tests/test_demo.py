@@ -7,7 +7,6 @@ import pytest
 
 from fazhi.casereview import services
 from fazhi.casereview.models import CaseFileReview, Rectification, RubricItem
-from fazhi.core.demo import build_demo
 from fazhi.indicators.engine import compute
 from fazhi.org.models import Unit
 from fazhi.registers.deadlines import today
@@ -15,8 +14,7 @@ from fazhi.registers.deadlines import today
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_reviews_290_files_and_sends_14_units_notices():
-    build_demo(seed=5)
+def test_demo_reviews_290_files_and_sends_14_units_notices(demo_county):
     now = today()
     county = Unit.objects.get(code="410100")
     assert RubricItem.objects.filter(unit__isnull=True).count() == 18

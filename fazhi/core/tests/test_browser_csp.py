@@ -3,8 +3,7 @@ tooltips included), and the behaviour moved out of inline handlers still works."
 
 import pytest
 
-from fazhi.core.demo import build_demo
-
+from .demo_snapshot import demo_county
 from .test_browser import CHROMIUM, page  # noqa: F401  (the fixture)
 
 pytestmark = [
@@ -32,7 +31,7 @@ PAGES = (
 
 
 def test_pages_raise_no_csp_violation_and_moved_behaviour_works(page):  # noqa: F811
-    build_demo(seed=3)
+    demo_county()  # committed: the live server's thread reads it
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto("/login/")

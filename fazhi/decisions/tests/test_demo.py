@@ -2,7 +2,6 @@
 
 import pytest
 
-from fazhi.core.demo import build_demo
 from fazhi.decisions.models import DelegatedPower, LegalityReview, NormativeDocument, PowerItem
 from fazhi.indicators.engine import compute
 from fazhi.org.models import Unit
@@ -11,8 +10,8 @@ from fazhi.registers.models import StatusChange
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_fills_the_registers():
-    ctx = build_demo(seed=5)
+def test_demo_fills_the_registers(demo_county):
+    ctx = demo_county
     assert ctx.rows["合法性审查"] == LegalityReview.objects.count() > 500
     assert NormativeDocument.objects.filter(status="filed").exists()
     assert PowerItem.objects.count() > 1000 and DelegatedPower.objects.filter(status="pending").exists()

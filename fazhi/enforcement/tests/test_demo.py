@@ -3,7 +3,6 @@ around today, training hours and exam sittings, and the figures they give."""
 
 import pytest
 
-from fazhi.core.demo import build_demo
 from fazhi.discretion.models import DiscretionItem, ListItem
 from fazhi.enforcement.models import CaseRecord, Certificate, EnforcementCase, ExamSitting, Training
 from fazhi.enforcement.registers import case_summary
@@ -16,17 +15,8 @@ from fazhi.registers.deadlines import today
 pytestmark = pytest.mark.django_db
 
 
-CONTRIBUTORS = [
-    "fazhi.org.demo.build",
-    "fazhi.decisions.demo.build",
-    "fazhi.enforcement.demo.build",
-    "fazhi.indicators.demo.build",
-]
-
-
-def test_demo_fills_the_enforcement_registers(monkeypatch):
-    monkeypatch.setattr("fazhi.core.demo.CONTRIBUTORS", CONTRIBUTORS)  # the reports are tested by their own
-    ctx = build_demo(seed=5)
+def test_demo_fills_the_enforcement_registers(demo_county):
+    ctx = demo_county
     assert ctx.rows["执法证"] == Certificate.objects.count() > 200
     assert Certificate.objects.filter(status__in=["revoked", "withdrawn"]).exists()
     now = today()

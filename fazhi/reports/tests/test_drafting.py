@@ -3,7 +3,6 @@ county's figures rolled up with its best and worst subordinates, shortcomings an
 user confirms, next year's statutory duties; and its 公文 details (落款, 成文日期, organ in full, 版头)."""
 
 import io
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from docx import Document
 
-from fazhi.core.demo import build_demo
 from fazhi.decisions.models import NormativeDocument
 from fazhi.indicators import dashboard
 from fazhi.indicators.services import manual_value_save
@@ -21,9 +19,7 @@ from fazhi.org.selectors import subtree_ids
 from fazhi.org.tests.factories import UnitFactory, UserFactory
 from fazhi.reports import builder, drafting
 from fazhi.reports.analyzer.analyze import analyze_bytes
-from fazhi.reports.crosscheck import against_registers
 from fazhi.reports.docx_render import render_docx, signature_indents, signed_date
-from fazhi.reports.models import AnnualReport
 
 from .test_annual_report import review
 
@@ -32,32 +28,6 @@ pytestmark = pytest.mark.django_db
 
 def docx_text(data: bytes) -> list[str]:
     return [p.text for p in Document(io.BytesIO(data)).paragraphs]
-
-
-def test_the_demo_countys_draft_is_worth_editing_and_reads_back_equal_to_the_registers():
-    """The measure of issue 11 §2: the demo county's report for last year, drafted and confirmed as the
-    demo clerk did, has ≥ 2,500 characters with no empty part; the analyzer, run on its DOCX, finds all
-    five parts, and every figure it maps agrees with the registers (the county's or the named
-    subordinate's)."""
-    build_demo(seed=11)
-    report = AnnualReport.objects.get(unit__level=UnitLevel.COUNTY, year=date.today().year - 1)
-    assert report.status == "submitted"
-    parts = list(report.parts.order_by("order"))
-    assert all(p.figures.strip() or p.text.strip() for p in parts), [p.heading for p in parts]
-    data = render_docx(report)
-    text = "\n".join(docx_text(data))
-    assert len(re.sub(r"\s", "", text)) >= 2500
-    result = analyze_bytes(data, "report.docx")
-    assert all(p["present"] for p in result["parts"]), result["parts"]
-    differences = against_registers(result, report.unit, report.year)
-    assert len(differences) >= 25
-    assert [d for d in differences if not d.ok] == []
-    # the county's own figure and a named township's are both read back and checked
-    assert any("（青山县" in d.name for d in differences)
-    # every township's report went through the same path: all five parts have text
-    townships = AnnualReport.objects.filter(unit__level=UnitLevel.TOWNSHIP, year=report.year)
-    for township in townships.exclude(status="drafting"):
-        assert township.parts.exclude(figures="", text="").count() == 5
 
 
 @pytest.fixture
