@@ -283,12 +283,13 @@ def _cases(ctx: DemoContext, rng: random.Random, by_unit: dict[int, list[Certifi
     item of the county (a fine inside the item's range), some 首违不罚 under a 不予处罚清单 item, some
     轻微免罚, some 从轻 or 减轻 under a list item; a third with a third officer; records of each step
     taken (at load-test scales for one case in ``LOAD_RECORDS_EVERY``)."""
-    short_of = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "short_name"))
+    # the unit objects themselves: the deadlines read ``case.unit``, a query per case if only its id were set
+    units = Unit.objects.in_bulk(list(by_unit))
     cases, timelines, others, records = [], [], [], []
     first = date(ctx.years[0], 1, 1)
     per_unit = CASES_PER_UNIT if ctx.scale == 1 else LOAD_CASES_PER_UNIT
     for unit_id, certs in sorted(by_unit.items()):
-        pool = items.by_field.get(AREAS.get(short_of[unit_id], "urban"), [])
+        pool = items.by_field.get(AREAS.get(units[unit_id].short_name, "urban"), [])
         for _ in range(per_unit):
             filed = first + timedelta(days=rng.randrange((today - first).days - 10))
             if rng.random() < 0.25:
@@ -303,7 +304,7 @@ def _cases(ctx: DemoContext, rng: random.Random, by_unit: dict[int, list[Certifi
             person = rng.random() < 0.4
             party = rng.choice(SURNAMES) + rng.choice(GIVEN)
             case = EnforcementCase(
-                unit_id=unit_id, status=CaseStatus.FILED, number=f"执罚立〔{filed.year}〕{n}号",
+                unit=units[unit_id], status=CaseStatus.FILED, number=f"执罚立〔{filed.year}〕{n}号",
                 case_type=CaseType.PENALTY, party_kind=PartyKind.PERSON if person else PartyKind.ORGANIZATION,
                 party_person=party,
                 party_organization="" if person else f"青山县{party[-2:]}{rng.choice(PARTIES)}",
