@@ -217,6 +217,17 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "已结案"
 
 
+class Publicity(models.TextChoices):
+    """Where the 公示 of a penalty decision stands (blank: the case has no 公示 due, no penalty decided).
+    Derived from the stored dates and state on every write (``registers.case_derive``), never from today:
+    a 公示 still open past its due date is the register's 逾期 (its deadline), a closed one 结案未公示."""
+
+    PENDING = "pending", "待公示"
+    ON_TIME = "on_time", "按期公示"
+    LATE = "late", "逾期公示"
+    CLOSED_UNPUBLISHED = "closed_unpublished", "结案未公示"
+
+
 CASE_DATES = [
     # (later, earlier): the order 《行政处罚法》 gives the steps of a case
     ("investigated_on", "filed_on"),
@@ -300,6 +311,9 @@ class EnforcementCase(RegisterItem):
     closed_on = models.DateField("结案日期", null=True, blank=True)
     published_on = models.DateField("公示日期", null=True, blank=True)
     publicity_due = models.DateField("公示期限", null=True, blank=True, editable=False)
+    publicity = models.CharField(
+        "公示情况", max_length=20, choices=Publicity.choices, blank=True, editable=False
+    )
     history = HistoricalRecords(m2m_fields=[other_handlers])
 
     class Meta:
@@ -307,10 +321,15 @@ class EnforcementCase(RegisterItem):
         indexes = [
             models.Index(fields=["unit", "decided_on", "outcome"], name="case_figures"),
             models.Index(fields=["published_on"], name="case_published"),  # the public 公示 page
+            # the dashboard's 结案未公示 notice and the list filtered by 公示情况
+            models.Index(fields=["publicity", "unit", "filed_on"], name="case_publicity"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="case_number_unique_in_unit"),
             valid_status(CaseStatus, "case_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(publicity__in=["", *Publicity.values]), name="case_publicity_valid"
+            ),
             *(not_before(later, earlier, f"case_{later}_after_{earlier}") for later, earlier in CASE_DATES),
             models.CheckConstraint(
                 condition=models.Q(fine_amount__isnull=True) | models.Q(fine_amount__gte=0),

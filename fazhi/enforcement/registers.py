@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from .models import (
     ExamSitting,
     MajorCatalogueItem,
     Outcome,
+    Publicity,
     RecordStep,
     Training,
 )
@@ -142,21 +144,39 @@ EXAMS = register(
 
 def case_deadline(case: EnforcementCase) -> Deadline | None:
     """The case's next statutory time limit: the decision 90 days after 立案 (penalty.decision), then
-    送达 7 working days after 决定 (penalty.service), then 公示 of a penalty decision (publicity_penalty)."""
+    送达 7 working days after 决定 (penalty.service) and 公示 of a penalty decision (publicity_penalty),
+    the earlier of the two while both are pending (one label when they fall on the same day). A closed
+    case has none; one closed unpublished is the dashboard's 结案未公示 (``selectors``)."""
     if case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.REVIEWED):
         return rule_deadline("penalty.decision", case.filed_on, case.unit, "作出行政处罚决定")
     if case.decided_on is None or case.status == CaseStatus.CLOSED:
         return None
-    if case.served_on is None:
-        return rule_deadline("penalty.service", case.decided_on, case.unit, "送达行政处罚决定书")
-    if case.outcome == Outcome.PENALTY and case.published_on is None:
-        return rule_deadline("enforcement.publicity_penalty", case.decided_on, case.unit, "公示行政处罚决定")
-    return None
+    service = (
+        rule_deadline("penalty.service", case.decided_on, case.unit, "送达行政处罚决定书")
+        if case.served_on is None
+        else None
+    )
+    publicity = (
+        rule_deadline("enforcement.publicity_penalty", case.decided_on, case.unit, "公示行政处罚决定")
+        if case.outcome == Outcome.PENALTY and case.published_on is None
+        else None
+    )
+    if service is None or publicity is None:
+        return service or publicity
+    if service.due == publicity.due:
+        return replace(
+            service,
+            label="送达并公示行政处罚决定",
+            source=f"{service.source}；{publicity.source}",
+            guessed=service.guessed or publicity.guessed,
+        )
+    return min(service, publicity, key=lambda d: d.due)
 
 
 def case_derive(case: EnforcementCase) -> None:
     """A case in the unit's 重大执法决定目录 is major; the 公示 due date of a penalty decision is kept so
-    the publicity indicator counts in SQL."""
+    the publicity indicator counts in SQL, and where its 公示 stands (``publicity_state``) so the list
+    filters by it and the dashboard counts the cases closed unpublished."""
     if case.major_item_id is not None:
         case.major = True
     if case.decided_on and case.outcome == Outcome.PENALTY:
@@ -165,6 +185,17 @@ def case_derive(case: EnforcementCase) -> None:
         ).due
     else:
         case.publicity_due = None
+    case.publicity = publicity_state(case)
+
+
+def publicity_state(case: EnforcementCase) -> str:
+    """公示情况 from the stored fields: blank without a 公示 due; 按期/逾期公示 once published, by its due
+    date; 结案未公示 when the case is closed unpublished, else 待公示."""
+    if case.publicity_due is None:
+        return ""
+    if case.published_on is not None:
+        return Publicity.ON_TIME if case.published_on <= case.publicity_due else Publicity.LATE
+    return Publicity.CLOSED_UNPUBLISHED if case.status == CaseStatus.CLOSED else Publicity.PENDING
 
 
 # The steps whose 全过程记录 a closed case should have: 调查取证 (现场检查、询问、证据), 决定 (决定书) and
@@ -287,6 +318,7 @@ CASES = register(
             Column("closed_on"),
             Column("published_on"),
             Column("publicity_due", importable=False, planned=True),
+            Column("publicity", importable=False, filter=True),
             RESPONSIBLE,
             STATUS,
             NOTE,

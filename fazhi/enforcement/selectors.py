@@ -6,14 +6,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 
+from fazhi.core.attention import Notice
 from fazhi.core.formats import cn_date
 from fazhi.org.models import Person, Unit
 from fazhi.rules.services import effective_rule
 
-from .models import CaseType, Certificate, CertificateStatus, Outcome, RecordStatus, Training
+from .models import (
+    CaseType,
+    Certificate,
+    CertificateStatus,
+    EnforcementCase,
+    Outcome,
+    Publicity,
+    RecordStatus,
+    Training,
+)
 
 
 def valid_on(on: date) -> Q:
@@ -260,3 +272,26 @@ def other_handler_problems(case, others: list[Person]) -> list[str]:
         if on:
             messages += officer_problems(handlers, on, act, unit)
     return list(dict.fromkeys(messages))
+
+
+# -- 公示 of penalty decisions (行政执法公示制度) ------------------------------------------------------------
+def closed_unpublished(unit_ids: list[int] | None, year: int) -> QuerySet[EnforcementCase]:
+    """行政处罚 cases (type 行政处罚, decided with a penalty) of the units (every unit: None) filed in
+    ``year`` that were closed with their decision never 公示 (国办发〔2018〕118号: 行政处罚决定 are
+    published within 7 working days, rule ``enforcement.publicity_penalty``). Filed in the year, as the
+    cases register's year filter reads it, so the count and the list it links to agree."""
+    cases = EnforcementCase.objects.filter(
+        publicity=Publicity.CLOSED_UNPUBLISHED, case_type=CaseType.PENALTY, filed_on__year=year
+    )
+    return cases if unit_ids is None else cases.filter(unit_id__in=unit_ids)
+
+
+def closed_unpublished_notice(unit_ids: list[int] | None, year: int) -> Notice | None:
+    """For the dashboard (the 司法局's view of its units): the year's 行政处罚 cases closed without
+    公示, linked to the cases register filtered the same way (a closed case has no deadline left, so
+    the register's 临期/逾期 alerts do not show it)."""
+    query = urlencode(
+        {"publicity": Publicity.CLOSED_UNPUBLISHED, "case_type": CaseType.PENALTY, "year": year}
+    )
+    url = f"{reverse('registers:list', args=['enforcement-cases'])}?{query}"
+    return Notice("行政处罚结案未公示", closed_unpublished(unit_ids, year).count(), url)

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from fazhi.discretion.models import ListKind, Tier
 from fazhi.discretion.tests.factories import DiscretionItemFactory, ListItemFactory
-from fazhi.enforcement.models import CaseStatus, EnforcementCase, Outcome, PartyKind
+from fazhi.enforcement.models import CaseStatus, CaseType, EnforcementCase, Outcome, PartyKind
 from fazhi.enforcement.registers import CASES, case_deadline
 from fazhi.enforcement.tests.factories import (
     EnforcementCaseFactory,
@@ -205,7 +205,7 @@ def test_service_and_publicity_count_working_days_across_the_national_day(office
         discretion_item=basis["general"],
     )
     # 10月1日–8日 is the 国庆 holiday and 10月11日 (Saturday) a working day: 9, 10, 11, 13, 14, 15, 16
-    assert case.due_label == "送达行政处罚决定书" and case.due_date == date(2025, 10, 16)
+    assert case.due_label == "送达并公示行政处罚决定" and case.due_date == date(2025, 10, 16)
     assert case.publicity_due == date(2025, 10, 16)
     step(case, CaseStatus.SERVED, clerk, date(2025, 10, 9))
     assert case.due_label == "公示行政处罚决定" and case.due_date == date(2025, 10, 16)
@@ -276,3 +276,20 @@ def test_indicators(office, clerk, basis):
     assert value("major_decision_legal_review_rate", office) == 100
     assert float(value("penalty_publicity_timely_rate", office)) == pytest.approx(100 / 3, abs=0.1)
     assert value("penalty_cases", office, 2024) == 0
+
+
+def test_penalty_cases_and_the_publicity_rate_count_the_same_cases(office, clerk):
+    """Both count 行政处罚 cases decided with a penalty: a 行政强制 case recorded with a penalty outcome
+    and never published is in neither, so it lowers no rate (it halved it when the rate's denominator
+    counted every case with a penalty outcome)."""
+
+    def decided(**values):
+        case = to_notified(new_case(office, clerk, **values), clerk)
+        step(case, CaseStatus.DECIDED, clerk, date(2025, 4, 21), outcome=Outcome.PENALTY)
+        return case
+
+    published = decided()
+    step(published, CaseStatus.DECIDED, clerk, date(2025, 4, 25))  # 公示 in time
+    decided(case_type=CaseType.COERCION)  # not published
+    assert value("penalty_cases", office) == 1
+    assert value("penalty_publicity_timely_rate", office) == 100

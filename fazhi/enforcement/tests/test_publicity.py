@@ -1,0 +1,139 @@
+"""公示 of 行政处罚决定 (国办发〔2018〕118号, rule ``enforcement.publicity_penalty``): where each case's 公示
+stands (公示情况, derived on every write), the dashboard's notice of cases closed unpublished with the
+filtered list behind it, and the overdue 公示 of an open case among the register's alerts."""
+
+import importlib
+from datetime import date
+
+import pytest
+from django.apps import apps as django_apps
+from django.urls import reverse
+
+from fazhi.core.attention import notices
+from fazhi.enforcement import selectors
+from fazhi.enforcement.models import CaseStatus, CaseType, EnforcementCase, Outcome, Publicity
+from fazhi.enforcement.registers import CASES
+from fazhi.enforcement.tests.factories import EnforcementCaseFactory
+from fazhi.org.models import UserRole
+from fazhi.org.selectors import subtree_ids, visible_unit_ids
+from fazhi.org.tests.factories import UserFactory
+from fazhi.registers import services
+from fazhi.registers.selectors import open_alerts
+
+pytestmark = pytest.mark.django_db
+
+FILED = date(2025, 3, 3)
+DECIDED = date(2025, 4, 21)  # 公示 due 7 working days later (4月27日 a Sunday worked): 4月29日
+
+
+@pytest.fixture
+def clerk(county):
+    return UserFactory(unit=county["changgang"], role=UserRole.OPERATOR, username="changgang-publicity")
+
+
+@pytest.fixture
+def bureau(county):
+    """A user of the county's 司法局 level: sees every unit of the county."""
+    return UserFactory(unit=county["county"], role=UserRole.UNIT_ADMIN, username="county-justice")
+
+
+def step(case, to, clerk, on, **values):
+    return services.item_transition(
+        CASES, case, to, actor=clerk, scope_ids=visible_unit_ids(clerk), on=on, values=values
+    )
+
+
+def decided(unit, clerk, *, outcome=Outcome.PENALTY, case_type=CaseType.PENALTY, filed=FILED):
+    case = EnforcementCaseFactory(unit=unit, start=filed, actor=clerk, case_type=case_type)
+    step(case, CaseStatus.INVESTIGATING, clerk, date(2025, 3, 20))
+    step(case, CaseStatus.NOTIFIED, clerk, date(2025, 4, 1))
+    step(case, CaseStatus.DECIDED, clerk, DECIDED, outcome=outcome)
+    return case
+
+
+def closed(case, clerk):
+    step(case, CaseStatus.SERVED, clerk, date(2025, 4, 23))
+    step(case, CaseStatus.EXECUTED, clerk, date(2025, 5, 20))
+    step(case, CaseStatus.CLOSED, clerk, date(2025, 5, 30))
+    return case
+
+
+def test_publicity_state_follows_the_case(county, clerk):
+    office = county["changgang_office"]
+    case = decided(office, clerk)
+    assert case.publicity_due == date(2025, 4, 29) and case.publicity == Publicity.PENDING
+    closed(case, clerk)
+    assert case.publicity == Publicity.CLOSED_UNPUBLISHED
+    step(case, CaseStatus.CLOSED, clerk, date(2025, 6, 5))  # 公示 after 结案
+    assert case.publicity == Publicity.LATE
+    in_time = decided(office, clerk)
+    step(in_time, CaseStatus.DECIDED, clerk, date(2025, 4, 29))  # 公示 on the last day
+    assert in_time.publicity == Publicity.ON_TIME
+    assert EnforcementCase.objects.get(pk=in_time.pk).publicity == Publicity.ON_TIME  # stored
+    excused = decided(office, clerk, outcome=Outcome.NO_PENALTY_MINOR)
+    assert excused.publicity == "" and excused.publicity_due is None  # no 公示 due
+
+
+def test_the_dashboard_shows_the_justice_bureau_cases_closed_unpublished(county, clerk, bureau, client):
+    office, hekou = county["changgang_office"], county["hekou"]
+    hekou_clerk = UserFactory(unit=hekou, role=UserRole.OPERATOR, username="hekou-publicity")
+    forgotten = closed(decided(office, clerk), clerk)
+    other = closed(decided(hekou, hekou_clerk), hekou_clerk)
+    published = closed(decided(office, clerk), clerk)
+    step(published, CaseStatus.CLOSED, clerk, date(2025, 6, 5))  # published late: not "never"
+    closed(decided(office, clerk, case_type=CaseType.COERCION), clerk)  # not a 行政处罚 case
+    decided(office, clerk)  # still open: its 公示 is the register's deadline, not this notice
+    closed(decided(office, clerk, filed=date(2024, 12, 20)), clerk)  # filed in another year
+
+    assert set(selectors.closed_unpublished(None, 2025)) == {forgotten, other}
+    assert list(selectors.closed_unpublished(subtree_ids(county["changgang"]), 2025)) == [forgotten]
+    found = {n.label: n for n in notices(subtree_ids(county["county"]), 2025)}
+    assert found["行政处罚结案未公示"].count == 2
+
+    client.force_login(bureau)
+    page = client.get(reverse("home"), {"year": 2025}).content.decode()
+    notice = found["行政处罚结案未公示"]
+    assert "行政处罚结案未公示（2025年）" in page and notice.url.replace("&", "&amp;") in page
+    listed = client.get(notice.url).content.decode()
+    assert f">{forgotten.number}<" in listed and f">{other.number}<" in listed
+    for number in EnforcementCase.objects.exclude(pk__in=[forgotten.pk, other.pk]).values_list(
+        "number", flat=True
+    ):
+        assert f">{number}<" not in listed
+
+    client.force_login(clerk)  # a township sees its own only
+    page = client.get(reverse("home"), {"year": 2025}).content.decode()
+    assert "行政处罚结案未公示（2025年）" in page
+    listed = client.get(notice.url).content.decode()
+    assert f">{forgotten.number}<" in listed and f">{other.number}<" not in listed
+    client.force_login(hekou_clerk)
+    assert "行政处罚结案未公示（2024年）" not in client.get(reverse("home"), {"year": 2024}).content.decode()
+
+
+def test_an_open_case_past_its_publicity_deadline_is_overdue_on_the_dashboard(county, clerk):
+    office = county["changgang_office"]
+    unserved = decided(office, clerk)
+    # 送达 and 公示 fall due the same day (7 working days): one alert names both
+    assert unserved.due_label == "送达并公示行政处罚决定" and unserved.due_date == date(2025, 4, 29)
+    assert "国办发〔2018〕118号" in unserved.due_source and "第六十一条" in unserved.due_source
+    served = decided(office, clerk)
+    step(served, CaseStatus.SERVED, clerk, date(2025, 4, 23))
+    step(served, CaseStatus.EXECUTED, clerk, date(2025, 5, 20))
+    assert served.due_label == "公示行政处罚决定" and served.publicity == Publicity.PENDING
+    alerts, counts = open_alerts(subtree_ids(county["county"]))
+    overdue = {a.item.pk: a.state.value for a in alerts if a.spec is CASES}
+    assert overdue == {unserved.pk: "逾期", served.pk: "逾期"}
+    assert counts["enforcement-cases"]["逾期"] == 2
+    step(served, CaseStatus.EXECUTED, clerk, date(2025, 5, 21))  # 公示, late
+    assert served.due_date is None and served.publicity == Publicity.LATE
+
+
+def test_the_migration_fills_the_state_of_cases_already_kept(county, clerk):
+    office = county["changgang_office"]
+    forgotten = closed(decided(office, clerk), clerk)
+    pending = decided(office, clerk)
+    EnforcementCase.objects.update(publicity="")
+    migration = importlib.import_module("fazhi.enforcement.migrations.0005_case_publicity")
+    migration.fill_publicity(django_apps, None)
+    states = dict(EnforcementCase.objects.values_list("pk", "publicity"))
+    assert states == {forgotten.pk: Publicity.CLOSED_UNPUBLISHED, pending.pk: Publicity.PENDING}
