@@ -9,6 +9,7 @@ from django import forms
 from fazhi.inspections.models import InspectionObject
 
 from .models import QuietPeriod, VisitReason
+from .selectors import officer_choice_label
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,16 +28,22 @@ class VisitForm(forms.Form):
         label="同行执法人员", coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "所选同行执法人员不在可选范围内，请刷新后重试。"},
     )  # fmt: skip
+    officer_query = forms.CharField(
+        label="联合检查：查找其他单位的执法人员（姓名或执法证号）", max_length=40, required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )  # fmt: skip
     note = forms.CharField(
         label="备注", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, plans, colleagues, **kwargs):
+    def __init__(self, *args, plans, officers, **kwargs):
+        """``officers``: the co-officers offered (``selectors.eligible_officers``: the officer's colleagues,
+        those already chosen and those found), each shown by ``selectors.officer_choice_label``."""
         super().__init__(*args, **kwargs)
         plan_field: forms.TypedChoiceField = self.fields["plan"]  # type: ignore[assignment]
         plan_field.choices = [("", "—")] + [(p.pk, f"{p}（{p.unit.name}）") for p in plans]
         officers_field: forms.TypedMultipleChoiceField = self.fields["co_officers"]  # type: ignore[assignment]
-        officers_field.choices = [(p.pk, p.name) for p in colleagues]
+        officers_field.choices = [(p.pk, officer_choice_label(p)) for p in officers]
 
 
 class UnitFilterMixin(forms.Form):

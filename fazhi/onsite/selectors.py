@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from fazhi.core.attention import Notice
@@ -14,7 +14,7 @@ from fazhi.enforcement.models import Certificate
 from fazhi.enforcement.selectors import valid_on
 from fazhi.inspections.models import InspectionObject, InspectionPlan, ObjectKind, PlanStatus
 from fazhi.org.models import Person, Unit, UnitLevel, User
-from fazhi.org.selectors import ancestor_ids, visible_unit_ids
+from fazhi.org.selectors import ancestor_chains, ancestor_ids, subtree_ids, visible_unit_ids
 
 from .models import DEFAULT_REPEAT_LIMIT, QuietPeriod, Visit, VisitPolicy
 
@@ -68,27 +68,154 @@ def plans_for(enterprise: InspectionObject) -> QuerySet[InspectionPlan]:
     )
 
 
-def certified_colleagues(person: Person, on: date) -> QuerySet[Person]:
-    """People of ``person``'s unit holding a valid 执法证 on ``on``, ``person`` excepted: the officers
-    offered as 同行执法人员."""
-    holders = Certificate.objects.filter(valid_on(on), unit_id=person.unit_id).values("holder_id")
-    return Person.objects.filter(pk__in=holders, is_active=True).exclude(pk=person.pk).order_by("name", "pk")
+def inspecting_unit_ids(enterprise: InspectionObject, chain: list[int] | None = None) -> set[int]:
+    """The units whose officers ``may_inspect`` the enterprise, all at once: its unit and the units
+    above it, and the 县直部门 whose county is one of those (a 联合检查 brings officers of several)."""
+    chain = chain if chain is not None else ancestor_ids(enterprise.unit)
+    levels = dict(Unit.objects.filter(pk__in=chain).values_list("pk", "level"))
+    counties = [pk for pk in chain if levels.get(pk) == UnitLevel.COUNTY]
+    eligible = set(chain)
+    if not counties:
+        return eligible
+    below = subtree_ids(Unit(pk=counties[-1]))  # the topmost county holds every department that counts
+    departments = list(
+        Unit.objects.filter(pk__in=below, level=UnitLevel.DEPARTMENT).values_list("pk", flat=True)
+    )
+    chains = ancestor_chains(departments)
+    above = {pk for c in chains.values() for pk in c}
+    county_level = set(Unit.objects.filter(pk__in=above, level=UnitLevel.COUNTY).values_list("pk", flat=True))
+    for department, up in chains.items():
+        nearest = next((pk for pk in up if pk in county_level), None)
+        if nearest is not None and nearest in eligible:
+            eligible.add(department)
+    return eligible
+
+
+def eligible_officers(
+    enterprise: InspectionObject, day: date, chain: list[int] | None = None
+) -> QuerySet[Person]:
+    """The people ``services.record_visit`` accepts as officers of a visit to ``enterprise`` on ``day``:
+    in post, of a unit that ``may_inspect`` it, holding a valid 执法证 that day; each annotated with that
+    certificate's number (``certificate_number``, the one expiring last, as ``valid_certificate``)."""
+    valid = Certificate.objects.filter(valid_on(day))
+    number = valid.filter(holder=OuterRef("pk")).order_by("-expires_on", "-pk").values("number")[:1]
+    return (
+        Person.objects.filter(
+            unit_id__in=sorted(inspecting_unit_ids(enterprise, chain)),
+            is_active=True,
+            pk__in=valid.values("holder_id"),
+        )
+        .annotate(certificate_number=Subquery(number))
+        .select_related("unit")
+        .order_by("name", "pk")
+    )
+
+
+# The officers a search on the scan page lists at most, and the shortest query it runs: officers of other
+# units are found by name or 执法证号, never listed wholesale.
+OFFICER_SEARCH_LIMIT = 20
+OFFICER_SEARCH_MIN = 2
+
+
+def find_officers(
+    enterprise: InspectionObject, day: date, query: str, *, limit: int = OFFICER_SEARCH_LIMIT
+) -> list[Person]:
+    """Officers ``eligible_officers`` for the visit whose name or 执法证号 (of a certificate valid that
+    day) contains ``query``, at most ``limit``; none for a query shorter than ``OFFICER_SEARCH_MIN``."""
+    query = query.strip()
+    if len(query) < OFFICER_SEARCH_MIN:
+        return []
+    numbered = Certificate.objects.filter(valid_on(day), number__icontains=query).values("holder_id")
+    found = eligible_officers(enterprise, day).filter(Q(name__icontains=query) | Q(pk__in=numbered))
+    return list(found[:limit])
+
+
+def officer_choice_label(person: Person) -> str:
+    """How an officer is offered on the scan page: name, unit and 执法证号 only (no phone, no 身份证号)."""
+    number = getattr(person, "certificate_number", "") or ""
+    return f"{person.name}（{person.unit.name}{'，执法证' + number if number else ''}）"
 
 
 def quiet_periods_on(
     enterprise: InspectionObject, day: date, chain: list[int] | None = None
 ) -> list[QuietPeriod]:
     """The quiet periods covering ``enterprise`` on ``day``: declared by its unit or a unit above for all
-    enterprises, or listing it."""
-    chain = chain if chain is not None else ancestor_ids(enterprise.unit)
-    return list(
-        QuietPeriod.objects.filter(
-            valid_from__lte=day, valid_to__gte=day, first_day__lte=day.day, last_day__gte=day.day
+    enterprises, or listing it. ``chain``: the enterprise unit's ``ancestor_ids``, if already read."""
+    chains = {enterprise.unit_id: chain} if chain is not None else None
+    return covering_periods([(enterprise, day)], chains=chains)[0]
+
+
+def covering_periods(
+    pairs: Sequence[tuple[InspectionObject, date]],
+    *,
+    chains: dict[int, list[int]] | None = None,
+    without: int | None = None,
+) -> list[list[QuietPeriod]]:
+    """For each (enterprise, day) of ``pairs``, the quiet periods covering it, by pk (the one definition of
+    coverage: a period of the enterprise's unit or a unit above it for all enterprises, or one listing it,
+    in force that day and on that day of the month), leaving out the period ``without`` (being removed).
+    Three queries for any number of pairs (the unit chains, the periods, their listed enterprises)."""
+    if not pairs:
+        return []
+    if chains is None:
+        chains = ancestor_chains(sorted({e.unit_id for e, _ in pairs}))
+    units = sorted({pk for e, _ in pairs for pk in chains.get(e.unit_id, [e.unit_id])})
+    enterprise_ids = sorted({e.pk for e, _ in pairs})
+    days = [day for _, day in pairs]
+    found = (
+        QuietPeriod.objects.filter(valid_from__lte=max(days), valid_to__gte=min(days))
+        .filter(
+            Q(all_enterprises=True, unit_id__in=units)
+            | Q(all_enterprises=False, enterprises__in=enterprise_ids)
         )
-        .filter(Q(all_enterprises=True, unit_id__in=chain) | Q(all_enterprises=False, enterprises=enterprise))
+        .select_related("unit")
         .distinct()
         .order_by("pk")
     )
+    if without is not None:
+        found = found.exclude(pk=without)
+    periods = list(found)
+    listed: dict[int, set[int]] = {}
+    if any(not p.all_enterprises for p in periods):
+        rows = QuietPeriod.enterprises.through.objects.filter(
+            quietperiod_id__in=[p.pk for p in periods if not p.all_enterprises],
+            inspectionobject_id__in=enterprise_ids,
+        ).values_list("quietperiod_id", "inspectionobject_id")
+        for period_id, enterprise_id in rows:
+            listed.setdefault(period_id, set()).add(enterprise_id)
+    covering = []
+    for enterprise, day in pairs:
+        chain = set(chains.get(enterprise.unit_id, [enterprise.unit_id]))
+        covering.append(
+            [
+                p
+                for p in periods
+                if p.covers_day(day)
+                and (p.unit_id in chain if p.all_enterprises else enterprise.pk in listed.get(p.pk, ()))
+            ]
+        )
+    return covering
+
+
+def quiet_flag(reason: str, periods: list[QuietPeriod]) -> tuple[QuietPeriod | None, bool]:
+    """The quiet period a visit for ``reason`` is recorded under, and whether it is flagged: the first of
+    ``periods`` (those covering it, by pk) that does not allow the reason, else the first of them."""
+    breached = next((p for p in periods if reason not in p.allowed_reasons), None)
+    return breached or (periods[0] if periods else None), breached is not None
+
+
+def visits_covered(period: QuietPeriod) -> QuerySet[Visit]:
+    """The visits ``period`` covers as it is stored (its dates, days of the month, area or listed
+    enterprises): those whose flag it may decide."""
+    visits = Visit.objects.filter(
+        visited_on__gte=period.valid_from,
+        visited_on__lte=period.valid_to,
+        visited_on__day__gte=period.first_day,
+        visited_on__day__lte=period.last_day,
+    )
+    if period.all_enterprises:
+        return visits.filter(enterprise__unit_id__in=subtree_ids(period.unit))
+    return visits.filter(enterprise__in=period.enterprises.values("pk"))
 
 
 def visible_visits(unit_ids: Iterable[int]) -> QuerySet[Visit]:

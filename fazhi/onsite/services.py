@@ -1,6 +1,7 @@
 """Writes of 扫码入检: issuing enterprises' QR tokens, logging a visit (certificates, scope, reason, the
-quiet-period flag, one visit per officer per minute), declaring quiet periods, setting the 重复检查
-threshold. Every write is audited (simple-history, stamped with its author) and all or nothing."""
+quiet-period flag, one visit per officer per minute), declaring, changing and removing quiet periods
+(the visits they cover flagged again), setting the 重复检查 threshold. Every write is audited
+(simple-history, stamped with its author) and all or nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fazhi.core.audit import stamp_actor
 from fazhi.core.formats import cn_date
@@ -93,8 +94,9 @@ def record_visit(
 ) -> tuple[Visit, bool]:
     """Log ``officer``'s visit to ``enterprise`` at ``at`` (default: now, the server's time) and say
     whether it is new: a second submission by the same officer for the same enterprise within a minute
-    returns the first visit. Refuses (ValidationError, nothing written) an officer whose unit may not
-    inspect the enterprise, officers without a valid 执法证 that day or too few of them, a 双随机抽查
+    returns the first visit. Co-officers may be of other units (a 联合检查). Refuses (ValidationError,
+    nothing written) an officer whose unit may not inspect the enterprise, a co-officer not in post,
+    officers without a valid 执法证 that day or too few of them, a 双随机抽查
     without a plan that drew the enterprise, 其他 without its text. Flags a visit made in a quiet period
     for a reason the period does not allow."""
     at = at or timezone.now()
@@ -111,7 +113,11 @@ def record_visit(
             "或其上级单位，或本县（区）的行政执法部门。"
         )
     others = [p for p in dict.fromkeys(co_officers) if p.pk != officer.pk]
+    # the rules of selectors.eligible_officers, which the scan page offers (its own unit's colleagues and
+    # those of other units found by name or 执法证号, for a 联合检查)
     for person in others:
+        if not person.is_active:
+            errors.setdefault("co_officers", []).append(f"同行执法人员{person.name}已不在岗。")
         if not selectors.may_inspect(person.unit, enterprise, chain):
             errors.setdefault("co_officers", []).append(
                 f"同行执法人员{person.name}所在的{person.unit.name}无权对该企业检查。"
@@ -153,8 +159,7 @@ def record_visit(
         )
         if earlier is not None:
             return earlier, False
-        periods = selectors.quiet_periods_on(enterprise, day, chain)
-        breached = next((p for p in periods if reason not in p.allowed_reasons), None)
+        period, flagged = selectors.quiet_flag(reason, selectors.quiet_periods_on(enterprise, day, chain))
         visit = Visit(
             enterprise=enterprise,
             unit=officer.unit,
@@ -165,8 +170,8 @@ def record_visit(
             reason_text=reason_text if reason == VisitReason.OTHER else "",
             plan=plan if reason == VisitReason.RANDOM else None,
             note=note,
-            quiet_period=breached or (periods[0] if periods else None),
-            flagged=breached is not None,
+            quiet_period=period,
+            flagged=flagged,
             recorded_by=actor,
         )
         stamp_actor(visit, actor)
@@ -188,7 +193,8 @@ def save_quiet_period(
 ) -> QuietPeriod:
     """Declare or change a quiet period of ``period.unit`` (a unit administrator of it or above). Listed
     enterprises must be enterprises of the unit's area; a period for listed enterprises lists at least
-    one. Visits already logged keep the flag they were given when logged."""
+    one. The visits it covered or now covers are flagged again (``reflag_visits``): a period declared
+    after the visits it covers flags them, one narrowed or widened moves its flags with it."""
     _check_manager(actor, period.unit, scope_ids)
     listed = list(dict.fromkeys(enterprises))
     period.allowed_reasons = [r for r in VisitReason.values if r in set(period.allowed_reasons or [])]
@@ -210,11 +216,71 @@ def save_quiet_period(
     with transaction.atomic():
         if period.pk is None:
             period.created_by = actor
+            before: set[int] = set()
+        else:
+            QuietPeriod.objects.select_for_update().filter(pk=period.pk).first()
+            before = set(Visit.objects.filter(quiet_period_id=period.pk).values_list("pk", flat=True))
         stamp_actor(period, actor)
         period.save()
         stamp_actor(period, actor)
         period.enterprises.set([] if period.all_enterprises else listed)
+        covered = set(selectors.visits_covered(period).values_list("pk", flat=True))
+        reflag_visits(before | covered, actor=actor, reason=f"企业安静期“{period.title}”变更，重新核定")
     return period
+
+
+def delete_quiet_period(period: QuietPeriod, *, actor: User, scope_ids: list[int]) -> int:
+    """Remove a quiet period (a unit administrator of its unit or above); the visits recorded under it
+    are flagged again without it (another period may still cover them). Returns how many changed."""
+    _check_manager(actor, period.unit, scope_ids)
+    with transaction.atomic():
+        locked = QuietPeriod.objects.select_for_update().filter(pk=period.pk).first()
+        if locked is None:
+            raise ValidationError("该企业安静期已被删除。")
+        under = Visit.objects.filter(quiet_period=locked).values_list("pk", flat=True)
+        changed = reflag_visits(
+            set(under), actor=actor, reason=f"企业安静期“{locked.title}”删除，重新核定", without=locked.pk
+        )
+        stamp_actor(locked, actor)
+        locked.delete()
+    return changed
+
+
+# Visits flagged again per round (a county-wide period of a year covers every visit of the year).
+REFLAG_BATCH = 2000
+
+
+def reflag_visits(visit_ids: Iterable[int], *, actor: User, reason: str, without: int | None = None) -> int:
+    """Give each of the visits the quiet period and flag ``record_visit`` gives a visit made now with
+    the periods as they stand (less ``without``, being removed), and write those that change, each with
+    an audit entry naming ``actor`` and ``reason``. Returns how many changed. Run inside the transaction
+    of the change to the periods."""
+    ids = sorted(set(visit_ids))
+    changed = 0
+    for start in range(0, len(ids), REFLAG_BATCH):
+        visits = list(
+            Visit.objects.filter(pk__in=ids[start : start + REFLAG_BATCH])
+            .select_related("enterprise")
+            .order_by("pk")
+        )
+        periods = selectors.covering_periods([(v.enterprise, v.visited_on) for v in visits], without=without)
+        moved = []
+        for visit, covering in zip(visits, periods, strict=True):
+            period, flagged = selectors.quiet_flag(visit.reason, covering)
+            if (visit.quiet_period_id, visit.flagged) != (period.pk if period else None, flagged):
+                visit.quiet_period, visit.flagged = period, flagged
+                moved.append(visit)
+        if moved:
+            bulk_update_with_history(
+                moved,
+                Visit,
+                ["quiet_period", "flagged"],
+                batch_size=500,
+                default_user=actor,
+                default_change_reason=reason,
+            )
+            changed += len(moved)
+    return changed
 
 
 def set_repeat_limit(unit: Unit, limit: int, *, actor: User, scope_ids: list[int]) -> VisitPolicy:

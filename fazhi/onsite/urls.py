@@ -14,4 +14,5 @@ urlpatterns = [
     path("repeats/", views.repeats, name="repeats"),
     path("quiet/", views.quiet_list, name="quiet_list"),
     path("quiet/<int:pk>/", views.quiet_detail, name="quiet_detail"),
+    path("quiet/<int:pk>/delete/", views.quiet_delete, name="quiet_delete"),
 ]

@@ -12,13 +12,13 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from fazhi.core.formats import cn_date
 from fazhi.core.forms import apply_validation_errors
@@ -71,16 +71,27 @@ def scan(request, token: str):
     elif not selectors.may_inspect(person.unit, enterprise):
         problem = f"您所在的{person.unit.name}无权对该企业登记入企检查（企业属{enterprise.unit.name}）。"
     plans = list(selectors.plans_for(enterprise))
-    colleagues = list(selectors.certified_colleagues(person, day).select_related("unit")) if person else []
-    form = VisitForm(request.POST or None, plans=plans, colleagues=colleagues)
-    if request.method == "POST":
+    posted = request.method == "POST"
+    searching = posted and request.POST.get("action") == "search"
+    officers: list = []
+    found: list | None = None
+    if person is not None and not problem:
+        officers, found = _co_officers(request, enterprise, person, day, searching)
+    if searching:  # the form as typed, with the officers found offered beside the ones chosen
+        fields = ("reason", "plan", "reason_text", "note", "officer_query")
+        initial: dict = {name: request.POST.get(name, "") for name in fields}
+        initial["co_officers"] = _posted_ids(request)
+        form = VisitForm(initial=initial, plans=plans, officers=officers)
+    else:
+        form = VisitForm(request.POST or None, plans=plans, officers=officers)
+    if posted:
         if problem or person is None:
             raise PermissionDenied(problem)
         if not user.can_edit:
             raise PermissionDenied("您的账号为只读账号，不能登记入企检查。")
-        if form.is_valid():
+        if not searching and form.is_valid():
             data = form.cleaned_data
-            chosen = {p.pk: p for p in colleagues}
+            chosen = {p.pk: p for p in officers}
             plan = next((p for p in plans if p.pk == data["plan"]), None)
             try:
                 visit, created = services.record_visit(
@@ -124,8 +135,38 @@ def scan(request, token: str):
         "mine": mine,
         "now": now,
         "can_edit": user.can_edit,
+        "found": found,
+        "search_min": selectors.OFFICER_SEARCH_MIN,
     }
     return render(request, "onsite/scan.html", context)
+
+
+# at most this many co-officers are read back from a submitted form
+MAX_CO_OFFICERS = 50
+
+
+def _posted_ids(request) -> list[int]:
+    values = request.POST.getlist("co_officers")[:MAX_CO_OFFICERS]
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 12]
+
+
+def _co_officers(request, enterprise, person, day, searching: bool) -> tuple[list, list | None]:
+    """The co-officers the scan page offers: the officer's certified colleagues, then officers of other
+    units already chosen, then (on a search) those found by name or 执法证号 — all of them officers
+    ``selectors.eligible_officers`` admits, which is what ``services.record_visit`` accepts. Also the
+    ones found (None when not searching)."""
+    eligible = selectors.eligible_officers(enterprise, day)
+    offered = list(
+        eligible.filter(Q(unit_id=person.unit_id) | Q(pk__in=_posted_ids(request))).exclude(pk=person.pk)
+    )
+    found = None
+    if searching:
+        query = request.POST.get("officer_query", "")[:40]
+        found = [p for p in selectors.find_officers(enterprise, day, query) if p.pk != person.pk]
+        known = {p.pk for p in offered}
+        offered += [p for p in found if p.pk not in known]
+    offered.sort(key=lambda p: p.unit_id != person.unit_id)  # stable: colleagues first, then by name
+    return offered, found
 
 
 # ------------------------------------------------------------------ enterprises and their codes
@@ -400,6 +441,25 @@ def quiet_detail(request, pk: int):
         "onsite/quiet_detail.html",
         {"period": period, "form": form, "listed": listed, "flagged": flagged},
     )
+
+
+@require_POST
+def quiet_delete(request, pk: int):
+    """Remove a quiet period (unit administrators); the visits recorded under it are flagged again."""
+    period = get_object_or_404(QuietPeriod.objects.select_related("unit"), pk=pk)
+    assert_unit_in_scope(request.scope.visible_ids, period.unit)
+    try:
+        changed = services.delete_quiet_period(
+            period, actor=request.user, scope_ids=request.scope.visible_ids
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("onsite:quiet_list")
+    messages.success(
+        request,
+        f"已删除企业安静期“{period.title}”" + (f"，重新核定了{changed}次入企检查。" if changed else "。"),
+    )
+    return redirect("onsite:quiet_list")
 
 
 def _quiet_form(request, period: QuietPeriod, scope) -> QuietPeriodForm:

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from fazhi.enforcement.models import Certificate
 from fazhi.enforcement.tests.factories import certified_officer
 from fazhi.inspections.models import DrawnObject, InspectionObject, InspectionPlan, ObjectKind, PlanStatus
 from fazhi.onsite import selectors, services
 from fazhi.onsite.models import EnterpriseCode, QuietPeriod, Visit, VisitReason
-from fazhi.org.models import UnitLevel, UserRole
+from fazhi.org.models import Person, Unit, UnitLevel, UserRole
 from fazhi.org.selectors import subtree_ids
 from fazhi.org.tests.factories import UnitFactory, UserFactory
 
@@ -437,3 +438,167 @@ def test_the_enterprise_page_keeps_every_visit_for_review(world, client):
     assert "2025年 2次" in body
     sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).active
     assert [c.value for c in sheet[1]][:3] == ["序号", "入企时间", "企业名称"] and sheet.max_row == 3
+
+
+# ------------------------------------------------------------------ flags follow the quiet periods
+
+
+def flags(*visits):
+    """(flagged, quiet period id) of each visit as stored, in the order given."""
+    stored = Visit.objects.in_bulk([v.pk for v in visits])
+    return [(stored[v.pk].flagged, stored[v.pk].quiet_period_id) for v in visits]
+
+
+def test_a_quiet_period_declared_after_the_visits_flags_them(world):
+    scope = subtree_ids(world["root"])
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+    special, _ = visit(world, reason=VisitReason.SPECIAL, when=at(DAY))
+    allowed, _ = visit(world, reason=VisitReason.COMPLAINT, when=at(DAY, 15))
+    outside, _ = visit(world, reason=VisitReason.SPECIAL, when=at(LATE))
+    township, _ = visit(world, world["hekou_shop"], reason=VisitReason.SPECIAL, when=at(DAY, 16))
+    assert selectors.flagged_count(scope, *year) == 0
+    period = quiet(world)
+    assert selectors.flagged_count(scope, *year) == 2  # the dashboard's count follows
+    special.refresh_from_db()
+    assert special.flagged and special.quiet_period == period
+    assert flags(allowed, outside) == [(False, period.pk), (False, None)]
+    entry = special.history.first()  # audited: who and why
+    assert entry.history_user == world["admin"] and "2025年企业安静期" in entry.history_change_reason
+    # the same flag as a visit logged now, with the period in force
+    again, _ = visit(world, reason=VisitReason.SPECIAL, when=at(DAY, 17), officers=world["officers"][1:])
+    assert (again.flagged, again.quiet_period_id) == (True, period.pk)
+    assert township.pk in set(selectors.visits_covered(period).values_list("pk", flat=True))
+
+
+def test_changing_a_quiet_period_moves_its_flags(world):
+    scope, year = subtree_ids(world["root"]), (date(2025, 1, 1), date(2025, 12, 31))
+    period = quiet(world)
+    on_tenth, _ = visit(world, reason=VisitReason.SPECIAL, when=at(DAY))
+    on_third, _ = visit(world, world["shop2"], reason=VisitReason.SPECIAL, when=at(date(2025, 3, 3)))
+    assert selectors.flagged_count(scope, *year) == 2
+
+    def edit(**values):
+        fresh = QuietPeriod.objects.get(pk=period.pk)
+        listed = values.pop("listed", ())
+        for name, value in values.items():
+            setattr(fresh, name, value)
+        services.save_quiet_period(fresh, actor=world["admin"], scope_ids=scope, enterprises=listed)
+
+    edit(last_day=5)  # 每月1日至5日: the 10th is no longer inside
+    assert flags(on_tenth, on_third) == [(False, None), (True, period.pk)]
+    assert selectors.flagged_count(scope, *year) == 1
+    edit(last_day=20, allowed_reasons=[*period.allowed_reasons, VisitReason.SPECIAL])
+    assert flags(on_tenth, on_third) == [(False, period.pk), (False, period.pk)]
+    edit(allowed_reasons=[], all_enterprises=False, listed=[world["shop2"]])
+    assert flags(on_tenth, on_third) == [(False, None), (True, period.pk)]
+    assert selectors.flagged_count(scope, *year) == 1
+
+
+def test_removing_a_quiet_period_unflags_its_visits_unless_another_covers_them(world, client):
+    scope, year = subtree_ids(world["root"]), (date(2025, 1, 1), date(2025, 12, 31))
+    county_wide = quiet(world, allowed=[])
+    township = quiet(world, unit=world["county"]["changgang"], title="长冈乡安静期", allowed=[])
+    shop, _ = visit(world, reason=VisitReason.SPECIAL, when=at(DAY))
+    hekou, _ = visit(world, world["hekou_shop"], reason=VisitReason.SPECIAL, when=at(DAY))
+    assert flags(shop, hekou) == [(True, county_wide.pk), (True, county_wide.pk)]
+    with pytest.raises(PermissionDenied):
+        services.delete_quiet_period(county_wide, actor=world["user"], scope_ids=subtree_ids(world["market"]))
+    assert services.delete_quiet_period(county_wide, actor=world["admin"], scope_ids=scope) == 2
+    assert flags(shop, hekou) == [(True, township.pk), (False, None)]  # 长冈乡's period still covers it
+    assert selectors.flagged_count(scope, *year) == 1
+    assert not QuietPeriod.objects.filter(pk=county_wide.pk).exists()
+    assert (
+        QuietPeriod.history.filter(id=county_wide.pk, history_type="-").get().history_user == world["admin"]
+    )
+    # the page: unit administrators only, after a confirmation
+    url = reverse("onsite:quiet_delete", args=[township.pk])
+    client.force_login(world["user"])
+    assert client.post(url).status_code == 403
+    client.force_login(world["admin"])
+    detail = client.get(reverse("onsite:quiet_detail", args=[township.pk])).content.decode()
+    assert url in detail and "data-confirm" in detail
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert flags(shop) == [(False, None)] and selectors.flagged_count(scope, *year) == 0
+
+
+# ------------------------------------------------------------------ 联合检查: co-officers of other units
+
+
+def test_the_units_that_may_inspect_are_read_at_once_as_may_inspect_reads_them(world):
+    units = list(Unit.objects.all())
+    for enterprise in (world["shop"], world["hekou_shop"]):
+        eligible = selectors.inspecting_unit_ids(enterprise)
+        assert {u.pk for u in units if selectors.may_inspect(u, enterprise)} == eligible
+    assert world["market"].pk in eligible and world["other_dept"].pk not in eligible
+
+
+@pytest.fixture
+def joint(world):
+    """Officers of other units: the county's 综合行政执法局 (with a phone and 身份证号 on file), 长冈乡
+    (above the shop), 河口镇 (not), the other county's department, and a 综合执法局 officer no longer in
+    post or without a certificate."""
+    root = world["root"]
+    law = UnitFactory(code="C-D3", name="青山县综合行政执法局", level=UnitLevel.DEPARTMENT, parent=root)
+    colleague = certified_officer(law, DAY)
+    colleague.name, colleague.phone, colleague.id_number = "欧阳联检", "13812345678", "11010519491231002X"
+    colleague.save()
+    retired = certified_officer(law, DAY)
+    retired.name, retired.is_active = "欧阳退休", False
+    retired.save()
+    uncertified = Person.objects.create(unit=law, name="欧阳无证")
+    named = {}
+    for key, unit in (("township", world["county"]["changgang"]), ("hekou", world["county"]["hekou"]),
+                      ("neighbour", world["other_dept"])):  # fmt: skip
+        named[key] = certified_officer(unit, DAY)
+        named[key].name = f"欧阳{unit.name}"
+        named[key].save()
+    return {"law": colleague, "retired": retired, "uncertified": uncertified, **named}
+
+
+def test_eligible_officers_are_what_the_service_accepts(world, joint):
+    eligible = set(selectors.eligible_officers(world["shop"], DAY))
+    officer = world["officers"][0]
+    assert {joint["law"], joint["township"], *world["officers"]} <= eligible
+    assert not eligible & {joint["retired"], joint["uncertified"], joint["hekou"], joint["neighbour"]}
+    for n, person in enumerate(sorted(eligible - {officer}, key=lambda p: p.pk)):
+        visit(world, when=at(DAY, 8, n), officers=[officer, person])  # each accepted
+    for person, message in [
+        (joint["retired"], "已不在岗"),
+        (joint["uncertified"], "无有效执法证"),
+        (joint["hekou"], "无权对该企业检查"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            visit(world, when=at(DAY, 11), officers=[officer, person])
+
+
+def test_a_joint_inspection_finds_officers_of_other_units_on_the_scan_page(world, joint, client):
+    client.force_login(world["user"])
+    url = reverse("onsite:scan", args=[services.code_for(world["shop"]).token])
+    page = client.get(url).content.decode()
+    assert world["officers"][1].name in page and "欧阳联检" not in page  # not listed wholesale
+    number = Certificate.objects.get(holder=joint["law"]).number
+
+    def search(query, **data):
+        body = {"reason": "special", "note": "联合检查", "officer_query": query, "action": "search", **data}
+        return client.post(url, body).content.decode()
+
+    found = search("欧阳")
+    assert f"欧阳联检（青山县综合行政执法局，执法证{number}）" in found and "欧阳长冈乡（长冈乡" in found
+    assert "13812345678" not in found and "1101051949" not in found  # no phone, no 身份证号
+    for absent in ("欧阳退休", "欧阳无证", "欧阳河口镇", "欧阳邻县"):
+        assert absent not in found
+    assert re.search(r'value="special"[^>]*checked', found) and "联合检查" in found  # what was typed is kept
+    assert not Visit.objects.exists()
+    by_number = search(number[-6:], co_officers=[world["officers"][1].pk])
+    assert "欧阳联检" in by_number and "找到1人" in by_number
+    assert re.search(
+        rf'value="{world["officers"][1].pk}"[^>]*checked', by_number
+    )  # the choice so far is kept
+    assert "没有找到" in search("欧") and "欧阳联检" not in search("欧")  # too short: no listing
+    response = client.post(url, {"reason": "special", "co_officers": [joint["law"].pk]})
+    assert response.status_code == 302
+    recorded = Visit.objects.get()
+    assert list(recorded.co_officers.all()) == [joint["law"]] and recorded.unit == world["market"]
+    refused = client.post(url, {"reason": "complaint", "co_officers": [joint["hekou"].pk]}).content.decode()
+    assert "同行执法人员不在可选范围内" in refused and Visit.objects.count() == 1
