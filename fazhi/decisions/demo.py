@@ -93,19 +93,22 @@ class _Steps:
 
     def save(self, by: User) -> int:
         changes = []
+        types: dict[type, int] = {}
         for item, steps in self.rows:
-            content_type = ContentType.objects.get_for_model(item)
+            if type(item) not in types:
+                types[type(item)] = ContentType.objects.get_for_model(item).pk
             previous = ""
             for label, to, on in steps:
+                # by ids: setting the related objects costs a quarter more per row, millions at load scales
                 changes.append(
                     StatusChange(
-                        content_type=content_type,
+                        content_type_id=types[type(item)],
                         object_id=item.pk,
                         from_status=previous,
                         to_status=to,
                         label=label,
                         on=on,
-                        by=by,
+                        by_id=by.pk,
                         note="演示数据",
                     )
                 )
