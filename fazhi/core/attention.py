@@ -12,6 +12,7 @@ class Notice:
     label: str  # 安静期违规入企
     count: int
     url: str  # the list behind the count
+    measure: str = "次"  # the count's measure word: 次 (visits), 件 (cases), 项 (plans)
 
 
 # (unit ids in scope, or None for every unit; year) -> the notice, or None

@@ -294,4 +294,4 @@ def closed_unpublished_notice(unit_ids: list[int] | None, year: int) -> Notice |
         {"publicity": Publicity.CLOSED_UNPUBLISHED, "case_type": CaseType.PENALTY, "year": year}
     )
     url = f"{reverse('registers:list', args=['enforcement-cases'])}?{query}"
-    return Notice("行政处罚结案未公示", closed_unpublished(unit_ids, year).count(), url)
+    return Notice("行政处罚结案未公示", closed_unpublished(unit_ids, year).count(), url, measure="件")

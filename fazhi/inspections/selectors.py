@@ -86,4 +86,4 @@ def late_results_notice(unit_ids: list[int] | None, year: int) -> Notice | None:
     late = sum(
         1 for plan in plans.select_related("unit").defer(*FROZEN_TEXTS) if (results_due(plan) or now) < now
     )
-    return Notice("抽查结果逾期未公示", late, reverse("inspections:plan_list"))
+    return Notice("抽查结果逾期未公示", late, reverse("inspections:plan_list"), measure="项")

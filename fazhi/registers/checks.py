@@ -9,7 +9,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from .spec import REGISTRY, Register, is_register_model
+from .spec import REGISTRY, Register, filter_choices, is_register_model
 
 # RegisterItem bookkeeping that is never a column of its own
 BOOKKEEPING = {
@@ -82,6 +82,10 @@ def register_problems(spec: Register) -> list[str]:
             for c in child.columns
             if _field(child.model, c.field) is None
         ]
+    for name in spec.filter_fields:
+        field = _field(model, name)
+        if field is not None and not filter_choices(field):
+            problems.append(f"filter column {name!r} has neither choices nor yes/no to offer")
     if spec.year_field and _field(model, spec.year_field) is None:
         problems.append(f"year_field {spec.year_field!r} is not a field")
     return problems

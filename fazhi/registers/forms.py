@@ -18,7 +18,7 @@ from fazhi.org.fields import PersonalDataField
 from . import selectors, services
 from .deadlines import DueState, today
 from .present import may_see_personal_data
-from .spec import Child, Register
+from .spec import Child, Register, filter_choices
 from .workflow import Step
 
 
@@ -193,7 +193,7 @@ class ListFilterForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=model_field.verbose_name,
                 required=False,
-                choices=[("", f"全部{model_field.verbose_name}"), *(model_field.choices or [])],
+                choices=[("", f"全部{model_field.verbose_name}"), *filter_choices(model_field)],
             )
             self.choice_fields.append(name)
 

@@ -160,3 +160,13 @@ def register_for(model: type[models.Model]) -> Register:
 
 def is_register_model(model: type[models.Model] | None) -> bool:
     return any(spec.model is model for spec in REGISTRY.values())
+
+
+YES_NO = [("1", "是"), ("0", "否")]
+
+
+def filter_choices(model_field: Any) -> list[tuple[str, str]]:
+    """What a list filter offers for a field: its choices, or 是/否 for a yes/no field."""
+    if model_field.choices:
+        return list(model_field.choices)
+    return YES_NO if isinstance(model_field, models.BooleanField) else []

@@ -94,6 +94,7 @@ def test_the_dashboard_shows_the_justice_bureau_cases_closed_unpublished(county,
     page = client.get(reverse("home"), {"year": 2025}).content.decode()
     notice = found["行政处罚结案未公示"]
     assert "行政处罚结案未公示（2025年）" in page and notice.url.replace("&", "&amp;") in page
+    assert ">2件</a>" in page  # cases are counted in 件
     listed = client.get(notice.url).content.decode()
     assert f">{forgotten.number}<" in listed and f">{other.number}<" in listed
     for number in EnforcementCase.objects.exclude(pk__in=[forgotten.pk, other.pk]).values_list(

@@ -23,7 +23,7 @@ from fazhi.org.scope import SESSION_KEY
 from fazhi.registers import excel, services
 from fazhi.registers.checks import BOOKKEEPING, check_registers, register_problems
 from fazhi.registers.present import display
-from fazhi.registers.spec import REGISTRY
+from fazhi.registers.spec import REGISTRY, filter_choices
 from fazhi.registers.testing import (
     GAP,
     RECIPES,
@@ -481,6 +481,23 @@ def test_personal_data_is_masked_in_the_audit_trail_too(spec, name, county, make
     client.force_login(changgang_user)
     page = client.get(reverse("registers:detail", args=[spec.key, item.pk])).content.decode()
     assert first not in page and "13905710000" not in page
+
+
+@pytest.mark.parametrize("spec", registers("filters"))
+def test_every_list_filter_offers_its_values_and_keeps_the_matching_items(spec, county, maker, changgang_user,
+                                                                         client):  # fmt: skip
+    item = maker.create(spec, unit_of(county))
+    client.force_login(changgang_user)
+    list_url = reverse("registers:list", args=[spec.key])
+    for name in spec.filter_fields:
+        offered = filter_choices(spec.model_field(name))
+        assert len(offered) >= 2, name
+        stored = spec.model_field(name).to_python(getattr(item, name))
+        for value, label in offered:
+            page = client.get(list_url, {name: value}).content.decode()
+            assert f'<option value="{value}" selected>{label}</option>' in page, (name, value)
+            matches = spec.model_field(name).to_python(value) == stored
+            assert ("共 1 条" if matches else "共 0 条") in page, (name, value, stored)
 
 
 # -- 6. the declaration ---------------------------------------------------------------------------------
