@@ -22,7 +22,9 @@ from . import services
 from .credit_codes import make as credit_code
 from .models import Conflict, InspectionObject, InspectionPlan, Inspector, ObjectKind, PlanStatus
 
-OBJECTS_PER_TOWNSHIP = (180, 300)  # at scale 1
+# at every scale: ``--scale`` already multiplies the townships (it multiplied both: scale² entities,
+# 1.75 million at --scale 27, none of them counted by an indicator)
+OBJECTS_PER_TOWNSHIP = (180, 300)
 TRADES = [
     # (行业, 风险等级 weights A/B/C/D, enterprise name tails, 个体工商户 name tails)
     ("餐饮服务", (3, 5, 2, 1), ["餐饮管理有限公司", "酒店有限公司"], ["小吃店", "面馆", "农家乐", "快餐店"]),
@@ -72,7 +74,7 @@ def build(ctx: DemoContext) -> None:
             Unit.objects.filter(parent=township, level=UnitLevel.VILLAGE).values_list("short_name", flat=True)
         ) or [township.short_name or township.name]
         made = []
-        for _ in range(rng.randint(*OBJECTS_PER_TOWNSHIP) * ctx.scale):
+        for _ in range(rng.randint(*OBJECTS_PER_TOWNSHIP)):
             serial += 1
             trade, weights, companies, shops = rng.choice(TRADES)
             brand = rng.choice(BRANDS)
