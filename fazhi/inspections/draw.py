@@ -42,6 +42,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
+import importlib
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -50,12 +51,29 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 SEPARATOR = "|"
 STRATA = ("industry", "region", "risk")  # the attributes a plan may stratify by, in the line's order
 STRATUM_LABELS = {"industry": "行业", "region": "区域", "risk": "风险等级"}
 FORBIDDEN = set("\t\n\r" + SEPARATOR)
+
+
+def _short_text_sha256() -> Callable[[bytes], Any]:
+    """SHA-256 for the draw's many short texts: hashlib's is OpenSSL's, whose set-up per call costs more
+    than hashing an id of 30 bytes; CPython's own implementation of the same function (``_sha2``, before
+    3.12 ``_sha256``) sets up faster. hashlib's when neither is there or they disagree on a known value."""
+    for name in ("_sha2", "_sha256"):
+        try:
+            function = importlib.import_module(name).sha256
+        except (ImportError, AttributeError):
+            continue
+        if function(b"abc").digest() == hashlib.sha256(b"abc").digest():
+            return function
+    return hashlib.sha256
+
+
+_sha256 = _short_text_sha256()
 
 
 class DrawError(ValueError):
@@ -213,19 +231,15 @@ def stratum_label(stratum: tuple[str, ...], strata: Sequence[str]) -> str:
 
 
 # -- feasibility --------------------------------------------------------------------------------------
-def _keys(objects: Sequence[PoolObject], strata: Sequence[str]) -> list[tuple[str, ...]] | None:
-    """Each object's stratum, in the objects' order (None: one stratum of all); built without a Python
-    loop, as a million objects may be drawn from."""
+def _sizes(objects: Sequence[PoolObject], strata: Sequence[str]) -> dict[tuple[str, ...], int]:
+    """Each stratum's number of objects, counted without a Python loop and without keeping a key per
+    object, as a million objects may be drawn from."""
     if not strata:
-        return None
+        return {(): len(objects)}
     fields = [PoolObject._fields.index(name) for name in strata]
-    if len(fields) == 1:
-        return list(zip(map(itemgetter(fields[0]), objects)))
-    return list(map(itemgetter(*fields), objects))
-
-
-def _sizes(objects: Sequence[PoolObject], keys: list[tuple[str, ...]] | None) -> dict[tuple[str, ...], int]:
-    return {(): len(objects)} if keys is None else dict(Counter(keys))
+    if len(fields) == 1:  # count the values, then make them keys: no tuple per object
+        return {(value,): n for value, n in Counter(map(itemgetter(fields[0]), objects)).items()}
+    return dict(Counter(map(itemgetter(*fields), objects)))
 
 
 def feasibility_problems(objects: Sequence[PoolObject], inspectors: Sequence[str],
@@ -234,7 +248,7 @@ def feasibility_problems(objects: Sequence[PoolObject], inspectors: Sequence[str
     """Why the draw cannot be made, checked before the seed is known, so it does not depend on it:
     enough objects in the pool and in every stratum, and for every object of the pool (any may be
     drawn) at least ``per_object`` inspectors without a conflict."""
-    sizes = _sizes(objects, _keys(objects, strata))
+    sizes = _sizes(objects, strata)
     return _problems(objects, sizes, inspectors, conflicts, strata=strata, k=k, per_object=per_object)
 
 
@@ -251,6 +265,14 @@ def _problems(objects: Sequence[PoolObject], sizes: dict[tuple[str, ...], int], 
             if share > sizes[key]:
                 problems.append(f"{stratum_label(key, strata)}应抽{share}户，只有{sizes[key]}户。")
     known = set(inspectors)
+    conflicts = list(conflicts)
+    if len(known) >= per_object:
+        # no object has more conflicts than the times its code is named (inspectors outside the list and
+        # a pair given twice included): when that leaves enough, as it nearly always does, the conflicts
+        # are not counted one by one
+        most = max(Counter(map(itemgetter(1), conflicts)).values(), default=0)
+        if len(known) - most >= per_object:
+            return problems
     blocked: dict[str, int] = defaultdict(int)
     for inspector, code in set(conflicts):
         if inspector in known:
@@ -298,7 +320,7 @@ def assign_inspectors(seed: str, code: str, inspectors: Sequence[str], excluded:
         raise DrawError(f"检查对象{code}没有可分配的执法检查人员。")
     excluded = excluded or ()
     base = f"{seed}{SEPARATOR}{code}{SEPARATOR}".encode()
-    sha256 = hashlib.sha256
+    sha256 = _sha256
     index = 0
     for k in range(candidate_limit(per_object)):
         index = int.from_bytes(sha256(base + str(k).encode()).digest(), "big") % n
@@ -322,13 +344,12 @@ def draw(objects: Sequence[PoolObject], inspectors: Sequence[str], conflicts: It
     then rank order. Raises DrawError with every problem found when the draw cannot be made."""
     _check_text(seed, "随机种子")
     conflicts = list(conflicts)
-    with no_gc():  # millions of short-lived tuples: the cyclic collector would only slow this down
-        keys = _keys(objects, strata)
-        sizes = _sizes(objects, keys)
+    with no_gc():  # a million short-lived objects: the cyclic collector would only slow this down
+        sizes = _sizes(objects, strata)
         problems = _problems(objects, sizes, inspectors, conflicts, strata=strata, k=k, per_object=per_object)
         if problems:
             raise DrawError("\n".join(problems))
-        return _drawn(objects, keys, sizes, inspectors, conflicts, seed=seed, k=k, per_object=per_object)
+        return _drawn(objects, strata, sizes, inspectors, conflicts, seed=seed, k=k, per_object=per_object)
 
 
 @contextmanager
@@ -344,7 +365,7 @@ def no_gc() -> Iterator[None]:
 
 def _drawn(
     objects: Sequence[PoolObject],
-    keys: list[tuple[str, ...]] | None,
+    strata: Sequence[str],
     sizes: dict[tuple[str, ...], int],
     inspectors: Sequence[str],
     conflicts: list[tuple[str, str]],
@@ -353,38 +374,45 @@ def _drawn(
     k: int,
     per_object: int,
 ) -> list[Selection]:
-    """Steps 3 and 4 of the module's docstring. Every object is hashed once; which are the kₛ lowest of
-    each stratum is found among the few below a threshold that, with overwhelming probability, holds
-    more than kₛ of every stratum (a stratum with too few below it is ranked in full), so the result is
-    exactly the one the docstring defines, at the cost of little more than hashing the pool."""
-    sha256 = hashlib.sha256
+    """Steps 3 and 4 of the module's docstring. Every object is hashed once and only compared with a
+    threshold that, with overwhelming probability, has more than kₛ objects of every stratum below it;
+    the kₛ lowest of each stratum are found among those few (hashed again, a stratum with too few below
+    it ranked in full), so the result is exactly the one the docstring defines, at the cost of little
+    more than hashing the pool: no digest, stratum or index is kept for the others."""
+    sha256 = _sha256
     prefix = f"{seed}{SEPARATOR}".encode()
     shares = {key: share for key, share in allocate(sizes, k).items() if share}
-    digests = [sha256(prefix + o[0].encode()).digest() for o in objects]
+    stratum_of = _stratum_of(strata)
     # a stratum of n with a share of s has about n·f objects below the fraction f: ask for 2s + 16
     fraction = max((2 * share + 16) / sizes[key] for key, share in shares.items()) if shares else 1.0
-    candidates: Iterable[int] = range(len(objects))
+    below: Iterable[int] = range(len(objects))
     if fraction < 1:
         threshold = int(fraction * 2**256).to_bytes(32, "big")
-        candidates = itertools.compress(candidates, map(threshold.__gt__, digests))
+        below = [i for i, o in enumerate(objects) if sha256(prefix + o[0].encode()).digest() < threshold]
     ranked: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i in candidates:
-        ranked[() if keys is None else keys[i]].append(i)
+    for i in below:
+        ranked[stratum_of(objects[i])].append(i)
     short = {key for key, share in shares.items() if len(ranked[key]) < share}
     if short:  # rank those strata in full
         for key in short:
             ranked[key] = []
-        for i in range(len(objects)):
-            key = () if keys is None else keys[i]
+        for i, o in enumerate(objects):
+            key = stratum_of(o)
             if key in short:
                 ranked[key].append(i)
+    digests = {i: sha256(prefix + objects[i][0].encode()).digest() for key in shares for i in ranked[key]}
+    drawn = {
+        key: heapq.nsmallest(shares[key], ranked[key], key=digests.__getitem__) for key in sorted(shares)
+    }
+    codes = {objects[i][0] for picks in drawn.values() for i in picks}
     blocked: dict[str, set[str]] = defaultdict(set)
     for inspector, code in conflicts:
-        blocked[code].add(inspector)
+        if code in codes:
+            blocked[code].add(inspector)
     ordered = sorted(set(inspectors))  # the frozen list's order, whatever order they were passed in
     selections = []
-    for key in sorted(shares):
-        for i in heapq.nsmallest(shares[key], ranked[key], key=digests.__getitem__):
+    for key, picks in drawn.items():
+        for i in picks:
             code = objects[i][0]
             chosen = assign_inspectors(seed, code, ordered, blocked.get(code), per_object)
             selections.append(Selection(code, key, digests[i].hex(), chosen))

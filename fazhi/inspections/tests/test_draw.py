@@ -130,6 +130,20 @@ def test_infeasible_draws_are_refused_naming_what_is_short():
             draw.objects_text([*OBJECTS, bad])
 
 
+def test_conflicts_with_unknown_inspectors_or_given_twice_do_not_make_an_object_short():
+    # OBJECTS[4] is named in 11 conflicts, but only 6 are with listed inspectors: 2 are free
+    code = OBJECTS[4].code
+    conflicts = (
+        [(i, code) for i in INSPECTORS[:6]] + [(f"外{i}", code) for i in range(4)] + [(INSPECTORS[0], code)]
+    )
+    assert draw.feasibility_problems(OBJECTS, INSPECTORS, conflicts, strata=(), k=60, per_object=2) == []
+    (s,) = [s for s in draw.draw(OBJECTS, INSPECTORS, conflicts, seed="x", strata=(), k=60, per_object=2)
+            if s.code == code]  # fmt: skip
+    assert sorted(s.inspectors) == INSPECTORS[6:]
+    problems = draw.feasibility_problems(OBJECTS, INSPECTORS, conflicts, strata=(), k=60, per_object=3)
+    assert problems == [f"检查对象{code}（全部对象）只有2名无须回避的执法检查人员，每户至少需要3名。"]
+
+
 def test_canonical_texts_round_trip_and_hash_as_sha256sum_would():
     text = draw.objects_text(reversed(OBJECTS))
     assert text.endswith("\n") and text.splitlines() == sorted(text.splitlines())
