@@ -199,11 +199,54 @@ class PartyKind(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
+    """处理结果 of a case, in the words of the law of its type; which fit which type: ``OUTCOMES_BY_TYPE``."""
+
+    # 行政处罚 (《行政处罚法》第五十七条)
     PENALTY = "penalty", "给予行政处罚"
     NO_PENALTY_MINOR = "minor", "不予处罚（违法行为轻微并及时改正）"
     NO_PENALTY_FIRST = "first", "不予处罚（首违不罚）"
     NO_PENALTY_OTHER = "other", "不予处罚（其他情形）"
+    # 行政许可 (《行政许可法》第三十八条：准予行政许可或者不予行政许可的书面决定)
+    LICENSE_GRANTED = "granted", "准予行政许可"
+    LICENSE_REFUSED = "refused", "不予行政许可"
+    # 行政强制 (《行政强制法》第十六条：实施行政强制措施；情节显著轻微或者没有明显社会危害的，可以不采取)
+    COERCIVE_MEASURE = "coercive_measure", "采取行政强制措施"
+    NO_COERCIVE_MEASURE = "no_coercive_measure", "不采取行政强制措施"
+    # 行政检查
+    NO_VIOLATION = "no_violation", "未发现违法行为"
+    CORRECTION_ORDERED = "correction_ordered", "责令改正"
+    REFERRED = "referred", "移送立案查处"
+    # any type: the case is withdrawn, no decision on the merits
     REVOKED = "revoked", "撤销案件"
+
+
+# The 处理结果 each 案件类型 may have; 撤销案件 fits every type. Kept by ``case_outcome_fits_type`` in the
+# database and by ``EnforcementCase.clean`` (with its message) on every entry path.
+OUTCOMES_BY_TYPE: dict[str, tuple[str, ...]] = {
+    CaseType.PENALTY: (
+        Outcome.PENALTY,
+        Outcome.NO_PENALTY_MINOR,
+        Outcome.NO_PENALTY_FIRST,
+        Outcome.NO_PENALTY_OTHER,
+        Outcome.REVOKED,
+    ),
+    CaseType.LICENSE: (Outcome.LICENSE_GRANTED, Outcome.LICENSE_REFUSED, Outcome.REVOKED),
+    CaseType.COERCION: (Outcome.COERCIVE_MEASURE, Outcome.NO_COERCIVE_MEASURE, Outcome.REVOKED),
+    CaseType.INSPECTION: (
+        Outcome.NO_VIOLATION,
+        Outcome.CORRECTION_ORDERED,
+        Outcome.REFERRED,
+        Outcome.REVOKED,
+    ),
+}
+
+
+def outcome_fits_type() -> models.Q:
+    """The database condition of ``OUTCOMES_BY_TYPE``: no outcome yet, or one of the case type's."""
+    fits = models.Q(outcome="")
+    for case_type, outcomes in OUTCOMES_BY_TYPE.items():
+        fits |= models.Q(case_type=case_type, outcome__in=list(outcomes))
+    return fits
 
 
 class CaseStatus(models.TextChoices):
@@ -343,6 +386,11 @@ class EnforcementCase(RegisterItem):
                 ["decided_on", "outcome"],
                 "case_decided_has_outcome",
             ),
+            models.CheckConstraint(
+                condition=outcome_fits_type(),
+                name="case_outcome_fits_type",
+                violation_error_message="处理结果与案件类型不符。",
+            ),
         ]
         verbose_name = "行政执法案件"
         verbose_name_plural = "行政执法案件"
@@ -373,6 +421,8 @@ class EnforcementCase(RegisterItem):
                     later,
                     f"{self._label(later)}（{cn_date(a)}）不能早于{self._label(earlier)}（{cn_date(b)}）。",
                 )
+        if self.outcome and (problem := self.outcome_problem()):
+            add("outcome", problem)
         if self.fine_amount is not None and self.fine_amount < 0:
             add("fine_amount", "罚没金额不能为负数。")
         if self.fine_amount and self.outcome and self.outcome != Outcome.PENALTY:
@@ -391,6 +441,17 @@ class EnforcementCase(RegisterItem):
             add(name, message)
         if errors:
             raise ValidationError(errors)
+
+    def outcome_problem(self) -> str:
+        """Why the 处理结果 does not fit the 案件类型 (``OUTCOMES_BY_TYPE``), naming both; empty if fit."""
+        allowed = OUTCOMES_BY_TYPE.get(self.case_type)
+        if allowed is None or self.outcome in allowed:
+            return ""  # an unknown type is the choices' own error
+        if self.outcome not in Outcome.values:
+            return ""  # likewise an unknown outcome
+        kind = self.get_case_type_display()
+        *others, last = (f"“{Outcome(o).label}”" for o in allowed)
+        return f"{kind}案件的处理结果不能为“{self.get_outcome_display()}”，应为{''.join(others)}或{last}。"
 
     def _label(self, name: str) -> str:
         return str(self._meta.get_field(name).verbose_name)

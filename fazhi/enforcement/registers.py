@@ -16,6 +16,7 @@ from . import workflows
 from .models import (
     CaseRecord,
     CaseStatus,
+    CaseType,
     Certificate,
     CertificateStatus,
     EnforcementCase,
@@ -158,7 +159,7 @@ def case_deadline(case: EnforcementCase) -> Deadline | None:
     )
     publicity = (
         rule_deadline("enforcement.publicity_penalty", case.decided_on, case.unit, "公示行政处罚决定")
-        if case.outcome == Outcome.PENALTY and case.published_on is None
+        if penalty_decided(case) and case.published_on is None
         else None
     )
     if service is None or publicity is None:
@@ -173,13 +174,21 @@ def case_deadline(case: EnforcementCase) -> Deadline | None:
     return min(service, publicity, key=lambda d: d.due)
 
 
+def penalty_decided(case: EnforcementCase) -> bool:
+    """A 行政处罚决定 was made: a case of type 行政处罚, decided with a penalty. Only such a decision has
+    the 7-working-day 公示 of rule ``enforcement.publicity_penalty`` here and a 公示情况, as the
+    indicators (``indicators.PUNISHED``) and the 结案未公示 notice count it; another type's outcome never
+    is a penalty (``models.OUTCOMES_BY_TYPE``), and the type is checked too so no stray row gets one."""
+    return bool(case.decided_on) and case.case_type == CaseType.PENALTY and case.outcome == Outcome.PENALTY
+
+
 def case_derive(case: EnforcementCase) -> None:
     """A case in the unit's 重大执法决定目录 is major; the 公示 due date of a penalty decision is kept so
     the publicity indicator counts in SQL, and where its 公示 stands (``publicity_state``) so the list
     filters by it and the dashboard counts the cases closed unpublished."""
     if case.major_item_id is not None:
         case.major = True
-    if case.decided_on and case.outcome == Outcome.PENALTY:
+    if case.decided_on and penalty_decided(case):
         case.publicity_due = rule_deadline(
             "enforcement.publicity_penalty", case.decided_on, case.unit, "公示行政处罚决定"
         ).due
