@@ -81,15 +81,20 @@ def insert_history(
     columns = [q(f.column) for f in own] + [q(c) for c in stamps]
     source = model._meta
     at_db = history._meta.get_field("history_date").get_db_prep_save(at, connection)
-    count = 0
+    sql = (
+        f"INSERT INTO {q(history._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(q(source.get_field(f.name).column) for f in own)}, %s, %s, %s, %s "
+        f"FROM {q(source.db_table)} WHERE {q(source.pk.column)} "
+    )
+    stamp = [at_db, reason, "+", user_id]
+    ids = sorted(item.pk for item in items)
     with connection.cursor() as cursor:
-        for start in range(0, len(items), batch):
-            ids = [item.pk for item in items[start : start + batch]]
-            sql = (
-                f"INSERT INTO {q(history._meta.db_table)} ({', '.join(columns)}) "
-                f"SELECT {', '.join(q(source.get_field(f.name).column) for f in own)}, %s, %s, %s, %s "
-                f"FROM {q(source.db_table)} WHERE {q(source.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
-            )
-            cursor.execute(sql, [at_db, reason, "+", user_id, *ids])
-            count += len(ids)
-    return count
+        if ids[-1] - ids[0] + 1 == len(ids):
+            # the new rows hold every id from the first to the last (as a bulk insert's usually do), so no
+            # other row is between them: one statement, no list of ids to send
+            cursor.execute(sql + "BETWEEN %s AND %s", [*stamp, ids[0], ids[-1]])
+            return len(ids)
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            cursor.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", [*stamp, *chunk])
+    return len(ids)

@@ -8,12 +8,15 @@ every lookup read once per file, then writes all rows in bulk inside one transac
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -43,6 +46,7 @@ MAX_IMPORT_ROWS = 100_000
 # or broken file gets near it. Its memory is bounded by xlsx_guard's limits on what is parsed.
 IMPORT_TIME_LIMIT_SECONDS = 600
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+BATCH = 5000  # rows per INSERT (fewer on SQLite, whose limit on parameters Django applies itself)
 EXPORT_ONLY = ("序号", "期限事项", "期满日", "期限状态")  # columns an export adds, ignored on import
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -262,6 +266,7 @@ class _Resolver:
         self._people: dict[str, list[Person]] | None = None
         self._linked: dict[type, dict[str, models.Model]] = {}
         self._columns: dict[tuple, tuple[Any, dict[str, str], str]] = {}
+        self._converters: dict[tuple, Callable[[Any, Unit | None], Any]] = {}
 
     def people(self) -> dict[str, list[Person]]:
         if self._people is None:
@@ -291,41 +296,60 @@ class _Resolver:
 
     def value(self, model: type[models.Model], column: Column, raw: Any, unit: Unit | None = None) -> Any:
         """The field value of a cell; ``unit`` is the row's own unit, which settles people's names."""
+        return self.converter(model, column)(raw, unit)
+
+    def converter(self, model: type[models.Model], column: Column) -> Callable[[Any, Unit | None], Any]:
+        """``value`` for the cells of one column: what the field is, and so how its cells are read, is
+        worked out once per file, not once per cell (an import may have a million cells)."""
+        key = (model, column.field)
+        if key not in self._converters:
+            self._converters[key] = self._converter(model, column)
+        return self._converters[key]
+
+    def _converter(self, model: type[models.Model], column: Column) -> Callable[[Any, Unit | None], Any]:
         field, by_text, listed = self._column(model, column)
-        text = "" if raw is None else (raw if isinstance(raw, date) else str(raw).strip())
-        if text == "":
-            if field.many_to_many:
-                return []
-            if field.has_default():
-                return field.get_default()
-            return None if (field.null or isinstance(field, models.ForeignKey)) else ""
-        if by_text:
-            if isinstance(text, str) and text in by_text:
-                return by_text[text]
-            raise ValueError(f"“{str(text)[:40]}”不是可选值（{listed}）")
-        if isinstance(field, models.DateField):
-            return parse_date(raw)
-        if isinstance(field, models.BooleanField):
-            if str(text).lower() in TRUE_WORDS:
-                return True
-            if str(text).lower() in FALSE_WORDS:
-                return False
-            raise ValueError(f"“{str(text)[:40]}”应填“是”或“否”")
         if field.many_to_many:
-            return [self._person(name, unit) for name in LIST_SEPARATORS.split(str(text)) if name]
-        if isinstance(field, models.ForeignKey):
-            return self._foreign(field, str(text), unit)
-        if isinstance(field, models.IntegerField):
-            try:
-                return int(Decimal(str(text)))
-            except (InvalidOperation, ValueError):
-                raise ValueError(f"“{str(text)[:40]}”不是整数") from None
-        if isinstance(field, models.DecimalField):
-            try:
-                return Decimal(str(text))
-            except InvalidOperation:
-                raise ValueError(f"“{str(text)[:40]}”不是数字") from None
-        return str(text)
+            empty: Callable[[], Any] = list
+        elif field.has_default():
+            empty = field.get_default
+        else:
+            blank = None if (field.null or isinstance(field, models.ForeignKey)) else ""
+            empty = lambda: blank  # noqa: E731
+        read: Callable[[Any, Any, Unit | None], Any]
+        if by_text:
+
+            def read(raw: Any, text: Any, unit: Unit | None) -> Any:
+                if isinstance(text, str) and text in by_text:
+                    return by_text[text]
+                raise ValueError(f"“{str(text)[:40]}”不是可选值（{listed}）")
+
+        elif isinstance(field, models.DateField):
+            read = lambda raw, text, unit: parse_date(raw)  # noqa: E731
+        elif isinstance(field, models.BooleanField):
+            read = _boolean
+        elif field.many_to_many:
+
+            def read(raw: Any, text: Any, unit: Unit | None) -> Any:
+                return [self._person(name, unit) for name in LIST_SEPARATORS.split(str(text)) if name]
+
+        elif isinstance(field, models.ForeignKey):
+            read = lambda raw, text, unit: self._foreign(field, str(text), unit)  # noqa: E731
+        elif isinstance(field, models.IntegerField):
+            read = _integer
+        elif isinstance(field, models.DecimalField):
+            read = _decimal
+        else:
+            read = lambda raw, text, unit: str(text)  # noqa: E731
+
+        def convert(raw: Any, unit: Unit | None) -> Any:
+            if raw is None:
+                return empty()
+            text = raw if isinstance(raw, date) else str(raw).strip()
+            if text == "":
+                return empty()
+            return read(raw, text, unit)
+
+        return convert
 
     def _person(self, text: str, unit: Unit | None) -> Person:
         matches = self.people().get(text, [])
@@ -351,6 +375,28 @@ class _Resolver:
             label = register_for(field.related_model).item_label
             raise ValueError(f"{label}“{text[:40]}”不存在或不在您的权限范围内")
         return linked[text]
+
+
+def _boolean(raw: Any, text: Any, unit: Unit | None) -> bool:
+    if str(text).lower() in TRUE_WORDS:
+        return True
+    if str(text).lower() in FALSE_WORDS:
+        return False
+    raise ValueError(f"“{str(text)[:40]}”应填“是”或“否”")
+
+
+def _integer(raw: Any, text: Any, unit: Unit | None) -> int:
+    try:
+        return int(Decimal(str(text)))
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"“{str(text)[:40]}”不是整数") from None
+
+
+def _decimal(raw: Any, text: Any, unit: Unit | None) -> Decimal:
+    try:
+        return Decimal(str(text))
+    except InvalidOperation:
+        raise ValueError(f"“{str(text)[:40]}”不是数字") from None
 
 
 def _cell(value: Any) -> Any:
@@ -384,11 +430,19 @@ def read_sheet(rows: list[list], known: dict[str, Any], ignored: set[str], name:
     if errors:
         raise ImportFailed(errors)
     wanted = [(i, h) for i, h in enumerate(headers) if h in known]
+    if not wanted:
+        return []
+    heads = [h for _, h in wanted]
+    indexes = [i for i, _ in wanted]
+    pick = itemgetter(*indexes) if len(indexes) > 1 else lambda values: (values[indexes[0]],)
+    padding = [None] * (max(indexes) + 1)
     result = []
     for number, values in enumerate(rows[first + 1 :], start=first + 2):
-        cells = {h: _cell(values[i]) if i < len(values) else None for i, h in wanted}
-        if any(v is not None for v in cells.values()):
-            result.append((number, cells))
+        if len(values) < len(padding):  # a short row: the cells it lacks are empty
+            values = [*values, *padding[len(values) :]]
+        cells = list(map(_cell, pick(values)))
+        if cells.count(None) < len(cells):
+            result.append((number, dict(zip(heads, cells, strict=True))))
     return result
 
 
@@ -448,53 +502,58 @@ def import_workbook(
     scope_ids: list[int],
     progress: Callable[[int, int], None] | None = None,
 ) -> list[models.Model]:
-    """Import every row or none: any problem in any row raises ImportFailed listing them all."""
+    """Import every row or none: any problem in any row raises ImportFailed listing them all.
+
+    The cells of every row are read first; the natural keys already taken are then read for the keys
+    the file has (not for the whole register, which may hold millions); then each row, in order, is
+    checked by the service and against the rows above it."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFailed([f"{name}：文件过大，上限为 {MAX_IMPORT_BYTES // 1024 // 1024} MB"])
+    with _no_cyclic_gc():
+        return _import(spec, data, name, actor=actor, scope_ids=scope_ids, progress=progress)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: an import makes hundreds of thousands of objects that live
+    until it ends, and the collector would scan them (and all else the process holds) again and again
+    for cycles that they do not form."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(spec: Register, data: bytes, name: str, *, actor: User, scope_ids: list[int],
+            progress: Callable[[int, int], None] | None) -> list[models.Model]:  # fmt: skip
     rows, child_rows = read_rows(spec, data, name)
     resolver = _Resolver(spec, scope_ids)
     columns = {header(spec, c): c for c in spec.import_columns}
     head_by_field = {c.field: h for h, c in columns.items()}
-    known_keys: set[tuple] = set()
-    if spec.natural_key:
-        known_keys = set(
-            spec.model._default_manager.filter(unit_id__in=scope_ids).values_list(
-                "unit_id", *spec.natural_key
+    deadline = time.monotonic() + IMPORT_TIME_LIMIT_SECONDS
+
+    def in_time() -> None:
+        if time.monotonic() > deadline:
+            raise ImportFailed(
+                [f"{name}：核对超过{IMPORT_TIME_LIMIT_SECONDS // 60}分钟仍未完成，已停止，未导入任何一行"]
             )
-        )
-    errors: list[str] = []
+
+    failed: list[tuple[int, list[str]]] = []  # (row number, its messages): each row fails at one step
+    built = _built_items(spec, rows, columns, resolver, failed, in_time)
+    known_keys = _taken_keys(spec, scope_ids, {key for *_, key in built if key is not None})
     pending: list[services.Pending] = []
     related: list[dict[str, list]] = []
     in_file: dict[tuple, int] = {}
     by_key: dict[str, Any] = {}
     note = f"从{name}导入"
-    deadline = time.monotonic() + IMPORT_TIME_LIMIT_SECONDS
-    for n, (number, cells) in enumerate(rows):
-        if time.monotonic() > deadline:
-            raise ImportFailed(
-                [f"{name}：核对超过{IMPORT_TIME_LIMIT_SECONDS // 60}分钟仍未完成，已停止，未导入任何一行"]
-            )
-        values, m2m, row_errors = {}, {}, []
-        for head, column in columns.items():
-            try:
-                value = resolver.value(spec.model, column, cells.get(head), values.get("unit"))
-            except ValueError as exc:
-                row_errors.append(f"第{number}行「{head}」：{exc}")
-                continue
-            if column.required and value in (None, "", []):
-                row_errors.append(f"第{number}行「{head}」：{REQUIRED}")
-            if _field(spec.model, column).many_to_many:
-                m2m[column.field] = value
-            else:
-                values[column.field] = value
-        if row_errors:
-            errors += row_errors
-            continue
-        item = spec.model(**{k: v for k, v in values.items() if v is not None or _nullable(spec, k)})
-        key = services.natural_key(spec, item)
+    for n, (number, item, m2m, key) in enumerate(built):
+        in_time()
         if key is not None and key in in_file:
             label = "、".join(header(spec, Column(f)) for f in spec.natural_key)
-            errors.append(f"第{number}行：与第{in_file[key]}行重复（{label}相同）")
+            failed.append((number, [f"第{number}行：与第{in_file[key]}行重复（{label}相同）"]))
             continue
         try:
             checked = services.prepare_new(
@@ -502,7 +561,7 @@ def import_workbook(
             )
             services.check_related(spec, m2m, scope_ids, None, item=checked.item)
         except ValidationError as exc:
-            errors += _row_errors(number, exc, head_by_field.get)
+            failed.append((number, _row_errors(number, exc, head_by_field.get)))
             continue
         if key is not None:
             in_file[key] = number
@@ -511,6 +570,7 @@ def import_workbook(
         related.append(m2m)
         if progress and n % 500 == 0:
             progress(n, len(rows))
+    errors = [message for _, messages in sorted(failed, key=itemgetter(0)) for message in messages]
     children = _read_children(spec, child_rows, by_key, resolver, errors)
     if errors:
         raise ImportFailed(errors)
@@ -526,6 +586,69 @@ def import_workbook(
     if progress:
         progress(len(rows), len(rows))
     return items
+
+
+Built = tuple[int, Any, dict[str, list], tuple | None]  # row number, new item, many-to-many, natural key
+
+
+def _built_items(spec: Register, rows: list[tuple[int, dict[str, Any]]], columns: dict[str, Column],
+                 resolver: _Resolver, failed: list[tuple[int, list[str]]],
+                 in_time: Callable[[], None]) -> list[Built]:  # fmt: skip
+    """Each row's cells as a new item (not yet checked), its many-to-many values and its natural key;
+    a row with a cell that cannot be read goes to ``failed`` instead."""
+    model = spec.model
+    plan = [
+        (head, column.field, resolver.converter(model, column), column.required, _field(model, column))
+        for head, column in columns.items()
+    ]
+    nullable = {name: field.null for _, name, _, _, field in plan}
+    built: list[Built] = []
+    for number, cells in rows:
+        in_time()
+        values: dict[str, Any] = {}
+        m2m: dict[str, list] = {}
+        problems = []
+        for head, name, convert, required, field in plan:
+            try:
+                value = convert(cells.get(head), values.get("unit"))
+            except ValueError as exc:
+                problems.append(f"第{number}行「{head}」：{exc}")
+                continue
+            if required and value in (None, "", []):
+                problems.append(f"第{number}行「{head}」：{REQUIRED}")
+            if field.many_to_many:
+                m2m[name] = value
+            else:
+                values[name] = value
+        if problems:
+            failed.append((number, problems))
+            continue
+        item = model(**{k: v for k, v in values.items() if v is not None or nullable[k]})
+        built.append((number, item, m2m, services.natural_key(spec, item)))
+    return built
+
+
+KEYS_PER_QUERY = 10_000  # values in one IN list (SQLite allows 32,766 parameters)
+
+
+def _taken_keys(spec: Register, scope_ids: list[int], keys: set[tuple]) -> set[tuple]:
+    """The natural keys (unit id, key fields…) stored in the scope that may be among ``keys``: the rows
+    whose first key field has a value one of ``keys`` has, read a few thousand values at a time."""
+    if not keys:
+        return set()
+    first = spec.natural_key[0]
+    values = list({key[1] for key in keys})
+    manager = spec.model._default_manager
+    lookups = [
+        {f"{first}__in": values[i : i + KEYS_PER_QUERY]} for i in range(0, len(values), KEYS_PER_QUERY)
+    ]
+    if None in values:  # NULL is in no IN list
+        lookups.append({f"{first}__isnull": True})
+    taken: set[tuple] = set()
+    for lookup in lookups:
+        rows = manager.filter(unit_id__in=scope_ids, **lookup).values_list("unit_id", *spec.natural_key)
+        taken.update(rows)
+    return taken
 
 
 def _read_children(spec: Register, child_rows: dict[Child, list], by_key: dict[str, Any], resolver: _Resolver,
@@ -575,7 +698,7 @@ def _write(
     for item in items:
         item.version = 1
         item.created_at = item.updated_at = now
-    items = spec.model._default_manager.bulk_create(items, batch_size=1000)
+    items = spec.model._default_manager.bulk_create(items, batch_size=BATCH)
     bulk.insert_history(items, user_id=actor.pk, at=now, reason="导入")
     content_type = ContentType.objects.get_for_model(spec.model)
     bulk.insert(
@@ -610,7 +733,3 @@ def _write(
         bulk_create_with_history(rows, child.model, batch_size=1000, default_user=actor)
     services.figures_changed_bulk(spec, items)
     return items
-
-
-def _nullable(spec: Register, name: str) -> bool:
-    return spec.model._meta.get_field(name).null
