@@ -143,18 +143,36 @@ EXAMS = register(
 )
 
 
+# The time limits of a case by its type: (rule, label) of the decision from 立案 (for a 行政许可, the
+# day the application was accepted) and of the 送达 after it, by outcome (None: any outcome). 行政强制 and
+# 行政检查 have no general statutory limit for either in the rules catalogue, so no deadline is shown.
+DECISION_RULES: dict[str, tuple[str, str]] = {
+    CaseType.PENALTY: ("penalty.decision", "作出行政处罚决定"),  # 《行政处罚法》第六十条
+    CaseType.LICENSE: ("licensing.decision", "作出行政许可决定"),  # 《行政许可法》第四十二条
+}
+SERVICE_RULES: dict[tuple[str, str | None], tuple[str, str]] = {
+    (CaseType.PENALTY, None): ("penalty.service", "送达行政处罚决定书"),  # 《行政处罚法》第六十一条
+    # 《行政许可法》第四十四条
+    (CaseType.LICENSE, Outcome.LICENSE_GRANTED): ("licensing.certificate", "颁发、送达行政许可证件"),
+}
+
+
 def case_deadline(case: EnforcementCase) -> Deadline | None:
-    """The case's next statutory time limit: the decision 90 days after 立案 (penalty.decision), then
-    送达 7 working days after 决定 (penalty.service) and 公示 of a penalty decision (publicity_penalty),
-    the earlier of the two while both are pending (one label when they fall on the same day). A closed
-    case has none; one closed unpublished is the dashboard's 结案未公示 (``selectors``)."""
+    """The case's next statutory time limit, by its type (``DECISION_RULES``, ``SERVICE_RULES``): for a
+    行政处罚 case the decision 90 days after 立案 (penalty.decision), then 送达 7 working days after 决定
+    (penalty.service) and 公示 of a penalty decision (publicity_penalty), the earlier of the two while
+    both are pending (one label when they fall on the same day); for a 行政许可 the decision 20 working
+    days after 受理 and the licence 10 working days after 准予. A closed case has none; one closed
+    unpublished is the dashboard's 结案未公示 (``selectors``)."""
     if case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.REVIEWED):
-        return rule_deadline("penalty.decision", case.filed_on, case.unit, "作出行政处罚决定")
+        decision = DECISION_RULES.get(case.case_type)
+        return rule_deadline(decision[0], case.filed_on, case.unit, decision[1]) if decision else None
     if case.decided_on is None or case.status == CaseStatus.CLOSED:
         return None
+    served = SERVICE_RULES.get((case.case_type, None)) or SERVICE_RULES.get((case.case_type, case.outcome))
     service = (
-        rule_deadline("penalty.service", case.decided_on, case.unit, "送达行政处罚决定书")
-        if case.served_on is None
+        rule_deadline(served[0], case.decided_on, case.unit, served[1])
+        if served is not None and case.served_on is None
         else None
     )
     publicity = (

@@ -142,9 +142,8 @@ def test_an_inspection_owes_no_publicity(office, clerk):
     inspection = notified(office, clerk, CaseType.INSPECTION)
     step(inspection, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.CORRECTION_ORDERED)
     assert inspection.publicity_due is None and inspection.publicity == ""
-    assert "公示" not in inspection.due_label
+    assert inspection.due_date is None and inspection.due_label == ""  # neither 公示 nor 行政处罚 送达
     step(inspection, CaseStatus.SERVED, clerk, date(2025, 4, 23))
-    assert inspection.due_date is None  # served: nothing is pending until it is closed
     step(inspection, CaseStatus.EXECUTED, clerk, date(2025, 5, 20))
     step(inspection, CaseStatus.CLOSED, clerk, date(2025, 5, 30))
     stored = EnforcementCase.objects.get(pk=inspection.pk)
@@ -215,3 +214,24 @@ def test_the_import_refuses_a_wrong_pairing_by_row(office, clerk):
         Outcome.NO_VIOLATION,
         None,
     )
+
+
+def test_the_time_limits_follow_the_case_type(office, clerk):
+    """A 行政许可 is decided within 20 working days of 受理 and its licence issued within 10 working days
+    of 准予 (《行政许可法》第四十二条、第四十四条); a 行政检查 shows no 行政处罚 time limit before or after
+    its decision; a 行政处罚 case keeps 90 days to decide."""
+    licence = notified(office, clerk, CaseType.LICENSE)
+    assert (licence.due_label, licence.due_date) == ("作出行政许可决定", date(2025, 3, 31))
+    assert "《中华人民共和国行政许可法》第四十二条" in licence.due_source
+    step(licence, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.LICENSE_GRANTED)
+    assert (licence.due_label, licence.due_date) == ("颁发、送达行政许可证件", date(2025, 5, 7))  # 五一 off
+    refused = notified(office, clerk, CaseType.LICENSE)
+    step(refused, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.LICENSE_REFUSED)
+    assert refused.due_date is None and refused.due_label == ""
+    inspection = notified(office, clerk, CaseType.INSPECTION)
+    assert inspection.due_date is None
+    step(inspection, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.REFERRED)
+    assert inspection.due_date is None and inspection.publicity_due is None
+    penalty = notified(office, clerk, CaseType.PENALTY)
+    # 90 days: 6月1日, a Sunday in the 端午 holiday (5月31日 to 6月2日), so the next working day
+    assert (penalty.due_label, penalty.due_date) == ("作出行政处罚决定", date(2025, 6, 3))
