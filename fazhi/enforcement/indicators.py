@@ -103,9 +103,10 @@ define(
 # -- 行政执法案件 (issue 13 §2): counted at the decision date; 撤销案件 is no decision on the merits.
 DECIDED = Q(decided_on__isnull=False) & ~Q(outcome=Outcome.REVOKED)
 MAJOR = DECIDED & Q(major=True)
-# A 行政处罚决定: a case of type 行政处罚 decided with a penalty. ``penalty_cases`` and the denominator of
-# ``penalty_publicity_timely_rate`` count the same cases (a 行政强制 case recorded with a penalty outcome
-# is neither), and so does the dashboard's 结案未公示 notice (``selectors.closed_unpublished``).
+# A 行政处罚决定: a case of type 行政处罚 decided with a penalty (the constraint case_outcome_fits_type
+# keeps that outcome to that type). ``penalty_cases`` and the denominator of
+# ``penalty_publicity_timely_rate`` count the same cases, and so does the dashboard's 结案未公示 notice
+# (``selectors.closed_unpublished``).
 PUNISHED = Q(case_type=CaseType.PENALTY, outcome=Outcome.PENALTY)
 
 define(

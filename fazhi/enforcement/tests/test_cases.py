@@ -279,17 +279,16 @@ def test_indicators(office, clerk, basis):
 
 
 def test_penalty_cases_and_the_publicity_rate_count_the_same_cases(office, clerk):
-    """Both count 行政处罚 cases decided with a penalty: a 行政强制 case recorded with a penalty outcome
-    and never published is in neither, so it lowers no rate (it halved it when the rate's denominator
-    counted every case with a penalty outcome)."""
+    """Both count 行政处罚 cases decided with a penalty: a 行政强制 case decided and never published is
+    in neither, so it lowers no rate."""
 
-    def decided(**values):
+    def decided(outcome=Outcome.PENALTY, **values):
         case = to_notified(new_case(office, clerk, **values), clerk)
-        step(case, CaseStatus.DECIDED, clerk, date(2025, 4, 21), outcome=Outcome.PENALTY)
+        step(case, CaseStatus.DECIDED, clerk, date(2025, 4, 21), outcome=outcome)
         return case
 
     published = decided()
     step(published, CaseStatus.DECIDED, clerk, date(2025, 4, 25))  # 公示 in time
-    decided(case_type=CaseType.COERCION)  # not published
+    decided(Outcome.COERCIVE_MEASURE, case_type=CaseType.COERCION)  # owes no 公示
     assert value("penalty_cases", office) == 1
     assert value("penalty_publicity_timely_rate", office) == 100

@@ -81,7 +81,8 @@ def test_the_dashboard_shows_the_justice_bureau_cases_closed_unpublished(county,
     other = closed(decided(hekou, hekou_clerk), hekou_clerk)
     published = closed(decided(office, clerk), clerk)
     step(published, CaseStatus.CLOSED, clerk, date(2025, 6, 5))  # published late: not "never"
-    closed(decided(office, clerk, case_type=CaseType.COERCION), clerk)  # not a 行政处罚 case
+    coercion = decided(office, clerk, case_type=CaseType.COERCION, outcome=Outcome.COERCIVE_MEASURE)
+    closed(coercion, clerk)  # not a 行政处罚 case
     decided(office, clerk)  # still open: its 公示 is the register's deadline, not this notice
     closed(decided(office, clerk, filed=date(2024, 12, 20)), clerk)  # filed in another year
 
