@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -628,7 +628,7 @@ def _built_items(spec: Register, rows: list[tuple[int, dict[str, Any]]], columns
     return built
 
 
-KEYS_PER_QUERY = 10_000  # values in one IN list (SQLite allows 32,766 parameters)
+KEYS_PER_QUERY = 10_000  # values in one IN list where the database limits them (SQLite: 32,766)
 
 
 def _taken_keys(spec: Register, scope_ids: list[int], keys: set[tuple]) -> set[tuple]:
@@ -639,9 +639,10 @@ def _taken_keys(spec: Register, scope_ids: list[int], keys: set[tuple]) -> set[t
     first = spec.natural_key[0]
     values = list({key[1] for key in keys})
     manager = spec.model._default_manager
-    lookups = [
-        {f"{first}__in": values[i : i + KEYS_PER_QUERY]} for i in range(0, len(values), KEYS_PER_QUERY)
-    ]
+    # one query where the database takes any number of parameters (PostgreSQL): a planner without
+    # statistics answers each query by scanning the unit's rows, once per query
+    step = KEYS_PER_QUERY if connections[manager.db].features.max_query_params else max(len(values), 1)
+    lookups = [{f"{first}__in": values[i : i + step]} for i in range(0, len(values), step)]
     if None in values:  # NULL is in no IN list
         lookups.append({f"{first}__isnull": True})
     taken: set[tuple] = set()
