@@ -213,6 +213,7 @@ def test_a_visit_in_a_quiet_period_without_an_allowed_reason_is_flagged(world):
     before, _ = visit(world, reason=VisitReason.SPECIAL, when=at(date(2024, 12, 5)))
     assert not before.flagged  # before the period was in force
     assert selectors.flagged_count(subtree_ids(world["root"]), date(2025, 1, 1), date(2025, 12, 31)) == 1
+    assert selectors.flagged_count(None, date(2025, 1, 1), date(2025, 12, 31)) == 1  # every unit
 
 
 def test_the_dashboard_points_the_justice_bureau_to_flagged_visits(world, client):
