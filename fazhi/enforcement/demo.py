@@ -327,7 +327,7 @@ def _cases(ctx: DemoContext, rng: random.Random, by_unit: dict[int, list[Certifi
                 if to == CaseStatus.DECIDED:
                     _decide(case, item, items, rng)
                     if case.outcome != Outcome.PENALTY:
-                        break  # 不予处罚: closed by hand later
+                        continue  # 不予处罚: served and closed like the others, with no 公示 owed
                     published = on + timedelta(days=rng.randint(1, 12))
                     if published <= today and rng.random() < 0.9:
                         case.published_on = published
