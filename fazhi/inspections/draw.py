@@ -39,19 +39,19 @@ file.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import heapq
 import importlib
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from operator import itemgetter
 from typing import Any, NamedTuple
+
+from fazhi.core.gc_pause import no_cyclic_gc
 
 SEPARATOR = "|"
 STRATA = ("industry", "region", "risk")  # the attributes a plan may stratify by, in the line's order
@@ -131,7 +131,7 @@ def _check_attribute(value: str, what: str) -> str:
 def objects_text(objects: Iterable[PoolObject]) -> str:
     """The canonical text of the objects (checked as a whole: a million lines take a second or two)."""
     objects = list(objects)
-    with no_gc():
+    with no_cyclic_gc():
         codes = list(map(itemgetter(0), objects))
         _check_texts(codes, "统一社会信用代码")
         for i, name in enumerate(STRATA, 1):
@@ -183,7 +183,7 @@ def sha256_text(text: str) -> str:
 
 
 def parse_objects(text: str) -> list[PoolObject]:
-    with no_gc():  # a million tuples, none of them cyclic
+    with no_cyclic_gc():  # a million tuples, none of them cyclic
         return [PoolObject(*line.split("\t")) for line in text.splitlines()]
 
 
@@ -344,23 +344,12 @@ def draw(objects: Sequence[PoolObject], inspectors: Sequence[str], conflicts: It
     then rank order. Raises DrawError with every problem found when the draw cannot be made."""
     _check_text(seed, "随机种子")
     conflicts = list(conflicts)
-    with no_gc():  # a million short-lived objects: the cyclic collector would only slow this down
+    with no_cyclic_gc():  # a million short-lived objects: the cyclic collector would only slow this down
         sizes = _sizes(objects, strata)
         problems = _problems(objects, sizes, inspectors, conflicts, strata=strata, k=k, per_object=per_object)
         if problems:
             raise DrawError("\n".join(problems))
         return _drawn(objects, strata, sizes, inspectors, conflicts, seed=seed, k=k, per_object=per_object)
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _drawn(

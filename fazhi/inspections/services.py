@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fazhi.core.formats import cn_date
+from fazhi.core.gc_pause import no_cyclic_gc
 from fazhi.indicators.services import data_changed
 from fazhi.org.models import User
 from fazhi.org.selectors import assert_unit_in_scope, subtree_ids
@@ -129,7 +130,7 @@ def current_pools(plan: InspectionPlan) -> Pools:
         objects = objects.filter(region=plan.filter_region)
     if plan.filter_risk:
         objects = objects.filter(risk=plan.filter_risk)
-    with draw.no_gc():  # a million tuples, none of them cyclic
+    with no_cyclic_gc():  # a million tuples, none of them cyclic
         pool = [
             draw.PoolObject(*row) for row in objects.values_list("credit_code", "industry", "region", "risk")
         ]

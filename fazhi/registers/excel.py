@@ -8,12 +8,10 @@ every lookup read once per file, then writes all rows in bulk inside one transac
 
 from __future__ import annotations
 
-import gc
 import io
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
@@ -32,6 +30,7 @@ from simple_history.utils import bulk_create_with_history
 
 from fazhi.core import xlsx_guard
 from fazhi.core.formats import cn_date
+from fazhi.core.gc_pause import no_cyclic_gc
 from fazhi.core.xlsx import as_text_cell, print_setup
 from fazhi.org.models import Person, Unit, User
 
@@ -509,22 +508,8 @@ def import_workbook(
     checked by the service and against the rows above it."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFailed([f"{name}：文件过大，上限为 {MAX_IMPORT_BYTES // 1024 // 1024} MB"])
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _import(spec, data, name, actor=actor, scope_ids=scope_ids, progress=progress)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: an import makes hundreds of thousands of objects that live
-    until it ends, and the collector would scan them (and all else the process holds) again and again
-    for cycles that they do not form."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(spec: Register, data: bytes, name: str, *, actor: User, scope_ids: list[int],
