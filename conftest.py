@@ -94,3 +94,22 @@ def demo_county(django_db_setup, django_db_blocker):
         _forget_cached_state()
         yield ctx
         transaction.set_rollback(True)
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, only the tests that reach a database: the SQLite run (the README's test command
+    runs both) has already run the others, whose outcome the database cannot change."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    keep, skip = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        (keep if uses_db else skip).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep

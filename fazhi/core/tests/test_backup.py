@@ -14,7 +14,7 @@ import pytest
 from django.db import connections
 
 from fazhi.core import backup as backups
-from fazhi.core.demo import build_demo
+from fazhi.core.tests.demo_snapshot import demo_county
 from fazhi.org.models import Unit, User
 
 
@@ -41,7 +41,7 @@ def installation(settings, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_restores_every_table_file_and_key(installation, tmp_path):
-    build_demo(seed=3)
+    demo_county()  # committed: the backup reads it through its own connection
     before = _digests()
     archive = tmp_path / "备份" / "fazhi-2025.tar.gz"
     result = backups.backup(archive)

@@ -7,18 +7,25 @@ import pytest
 
 from fazhi.cli import main
 from fazhi.core.demo import DemoError, build_demo
+from fazhi.core.tests.demo_snapshot import SEED, demo_county
 from fazhi.org.models import Person, Unit, UnitLevel
 
 
 @pytest.mark.django_db(transaction=True)  # --reset flushes the database, as the real command does
 def test_demo_county_is_realistic_and_deterministic(capsys):
-    assert main(["demo", "--seed", "7"]) == 0
+    demo_county()  # seed 3, built once per test process by build_demo
+    first = list(Person.objects.order_by("pk").values_list("name", "id_number")[:50])
+    assert main(["demo", "--seed", str(SEED)]) == 2
+    assert "--reset" in capsys.readouterr().err
+    assert main(["demo", "--seed", str(SEED), "--if-empty"]) == 0
+
+    assert main(["demo", "--seed", str(SEED), "--reset"]) == 0
     out = capsys.readouterr().out
     assert "yfzx" in out and "fazhi@2024" in out
+    assert list(Person.objects.order_by("pk").values_list("name", "id_number")[:50]) == first
     counts = {level: Unit.objects.filter(level=level).count() for level in UnitLevel.values}
     assert counts["county"] == 1 and counts["township"] == 10 and counts["department"] >= 20
     assert counts["village"] >= 60 and counts["office"] == 10
-    first = list(Person.objects.order_by("pk").values_list("name", "id_number")[:50])
     assert Person.objects.count() > 500
     from fazhi.reports.models import AnnualReport
 
@@ -28,13 +35,6 @@ def test_demo_county_is_realistic_and_deterministic(capsys):
     assert all(
         Person.objects.filter(roles__code=code).exists() for code in ("principal", "mediator", "law_literate")
     )
-
-    assert main(["demo", "--seed", "7"]) == 2
-    assert "--reset" in capsys.readouterr().err
-    assert main(["demo", "--seed", "7", "--if-empty"]) == 0
-
-    build_demo(seed=7, reset=True)
-    assert list(Person.objects.order_by("pk").values_list("name", "id_number")[:50]) == first
 
 
 @pytest.mark.django_db
