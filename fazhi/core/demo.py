@@ -64,6 +64,13 @@ def build_demo(*, scale: int = 1, seed: int = 2024, reset: bool = False) -> Demo
                 "数据库中已有数据；如需重建演示数据请加 --reset（将清空全部数据） / database not empty"
             )
         call_command("flush", interactive=False, verbosity=0)
+        # cached figures and rules are keyed by ids the new rows take again
+        from django.core.cache import cache
+
+        from fazhi.rules.services import forget_overrides
+
+        cache.clear()
+        forget_overrides()
     ctx = DemoContext(rng=random.Random(seed), scale=scale, years=range(2023, timezone.localdate().year + 1))
     from fazhi.indicators import summary
     from fazhi.indicators.services import data_changed

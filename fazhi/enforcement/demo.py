@@ -26,6 +26,7 @@ from fazhi.registers.services import refresh_deadline
 from fazhi.registers.spec import register_for
 
 from .models import (
+    EXECUTED_OUTCOMES,
     CaseRecord,
     CaseStatus,
     CaseType,
@@ -292,8 +293,12 @@ def _cases(ctx: DemoContext, rng: random.Random, by_unit: dict[int, list[Certifi
         pool = items.by_field.get(AREAS.get(units[unit_id].short_name, "urban"), [])
         for _ in range(per_unit):
             filed = first + timedelta(days=rng.randrange((today - first).days - 10))
+            # a quarter filed in the last hundred days, some of those stalled after 决定 (送达 and 公示
+            # not recorded): open cases due around today, some overdue
+            stalled = False
             if rng.random() < 0.25:
                 filed = today - timedelta(days=rng.randint(10, 100))
+                stalled = rng.random() < 0.15
             end = min(filed + timedelta(days=100), today)
             officers = [c.holder for c in certs if c.issued_on <= filed and c.expires_on >= end]
             if len(officers) < 2:
@@ -317,6 +322,10 @@ def _cases(ctx: DemoContext, rng: random.Random, by_unit: dict[int, list[Certifi
             for label, to, field, days in CASE_STEPS:
                 if to == CaseStatus.REVIEWED and not case.major and rng.random() < 0.7:
                     continue
+                if to == CaseStatus.EXECUTED and case.outcome not in EXECUTED_OUTCOMES:
+                    continue  # nothing to carry out: closed after 送达
+                if stalled and to == CaseStatus.SERVED:
+                    break
                 on = on + timedelta(days=rng.randint(1, days))
                 if on > today:
                     break
@@ -326,10 +335,10 @@ def _cases(ctx: DemoContext, rng: random.Random, by_unit: dict[int, list[Certifi
                 made.append((STEP_OF[to], on))
                 if to == CaseStatus.DECIDED:
                     _decide(case, item, items, rng)
-                    if case.outcome != Outcome.PENALTY:
-                        continue  # 不予处罚: served and closed like the others, with no 公示 owed
-                    published = on + timedelta(days=rng.randint(1, 12))
-                    if published <= today and rng.random() < 0.9:
+                    # 公示 within 7 working days of a 行政处罚决定, 20 of a 不予处罚决定; a few late
+                    late = 12 if case.outcome == Outcome.PENALTY else 32
+                    published = on + timedelta(days=rng.randint(1, late))
+                    if published <= today and rng.random() < 0.9 and not stalled:
                         case.published_on = published
             cases.append(case)
             timelines.append(timeline)

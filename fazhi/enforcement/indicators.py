@@ -105,8 +105,8 @@ DECIDED = Q(decided_on__isnull=False) & ~Q(outcome=Outcome.REVOKED)
 MAJOR = DECIDED & Q(major=True)
 # A 行政处罚决定: a case of type 行政处罚 decided with a penalty (the constraint case_outcome_fits_type
 # keeps that outcome to that type). ``penalty_cases`` and the denominator of
-# ``penalty_publicity_timely_rate`` count the same cases, and so does the dashboard's 结案未公示 notice
-# (``selectors.closed_unpublished``).
+# ``penalty_publicity_timely_rate`` count the same cases; the dashboard's 结案未公示 notice
+# (``selectors.closed_unpublished``) counts every decision's 公示 (``registers.publicity_rule``).
 PUNISHED = Q(case_type=CaseType.PENALTY, outcome=Outcome.PENALTY)
 
 define(

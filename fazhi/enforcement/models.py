@@ -241,6 +241,20 @@ OUTCOMES_BY_TYPE: dict[str, tuple[str, ...]] = {
 }
 
 
+# The outcomes a case carries out after 送达 (执行: the penalty paid or enforced, the 强制措施 taken, the
+# 整改 checked); a case with any other outcome has nothing to 执行 and is closed after 送达. Kept by the
+# workflow (``workflows.CASE_WORKFLOW``) and by the constraint ``case_executed_needs_outcome``.
+EXECUTED_OUTCOMES: tuple[str, ...] = (
+    Outcome.PENALTY,
+    Outcome.COERCIVE_MEASURE,
+    Outcome.CORRECTION_ORDERED,
+)
+# the others, the one a case without a penalty most often has first
+UNEXECUTED_OUTCOMES: tuple[str, ...] = tuple(
+    dict.fromkeys(o for o in (Outcome.NO_PENALTY_MINOR, *Outcome.values) if o not in EXECUTED_OUTCOMES)
+)
+
+
 def outcome_fits_type() -> models.Q:
     """The database condition of ``OUTCOMES_BY_TYPE``: no outcome yet, or one of the case type's."""
     fits = models.Q(outcome="")
@@ -261,7 +275,7 @@ class CaseStatus(models.TextChoices):
 
 
 class Publicity(models.TextChoices):
-    """Where the 公示 of a penalty decision stands (blank: the case has no 公示 due, no penalty decided).
+    """Where the 公示 of a case's decision stands (blank: no 公示 due, the case undecided or 撤销).
     Derived from the stored dates and state on every write (``registers.case_derive``), never from today:
     a 公示 still open past its due date is the register's 逾期 (its deadline), a closed one 结案未公示."""
 
@@ -377,6 +391,10 @@ class EnforcementCase(RegisterItem):
             models.CheckConstraint(
                 condition=models.Q(fine_amount__isnull=True) | models.Q(fine_amount__gte=0),
                 name="case_fine_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(executed_on__isnull=True) | models.Q(outcome__in=EXECUTED_OUTCOMES),
+                name="case_executed_needs_outcome",
             ),
             models.CheckConstraint(
                 condition=~models.Q(lead_handler=models.F("co_handler")), name="case_two_handlers"

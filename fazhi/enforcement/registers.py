@@ -160,10 +160,10 @@ SERVICE_RULES: dict[tuple[str, str | None], tuple[str, str]] = {
 def case_deadline(case: EnforcementCase) -> Deadline | None:
     """The case's next statutory time limit, by its type (``DECISION_RULES``, ``SERVICE_RULES``): for a
     行政处罚 case the decision 90 days after 立案 (penalty.decision), then 送达 7 working days after 决定
-    (penalty.service) and 公示 of a penalty decision (publicity_penalty), the earlier of the two while
-    both are pending (one label when they fall on the same day); for a 行政许可 the decision 20 working
-    days after 受理 and the licence 10 working days after 准予. A closed case has none; one closed
-    unpublished is the dashboard's 结案未公示 (``selectors``)."""
+    (penalty.service) and the decision's 公示 (``publicity_rule``), the earlier of the two while both
+    are pending (one label when they fall on the same day); for a 行政许可 the decision 20 working days
+    after 受理 and the licence 10 working days after 准予. A closed case has none; one closed unpublished
+    is the dashboard's 结案未公示 (``selectors``)."""
     if case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.REVIEWED):
         decision = DECISION_RULES.get(case.case_type)
         return rule_deadline(decision[0], case.filed_on, case.unit, decision[1]) if decision else None
@@ -175,9 +175,10 @@ def case_deadline(case: EnforcementCase) -> Deadline | None:
         if served is not None and case.served_on is None
         else None
     )
+    published = publicity_rule(case)
     publicity = (
-        rule_deadline("enforcement.publicity_penalty", case.decided_on, case.unit, "公示行政处罚决定")
-        if penalty_decided(case) and case.published_on is None
+        rule_deadline(published[0], case.decided_on, case.unit, published[1])
+        if published is not None and case.published_on is None
         else None
     )
     if service is None or publicity is None:
@@ -185,7 +186,7 @@ def case_deadline(case: EnforcementCase) -> Deadline | None:
     if service.due == publicity.due:
         return replace(
             service,
-            label="送达并公示行政处罚决定",
+            label=f"送达并{publicity.label}",
             source=f"{service.source}；{publicity.source}",
             guessed=service.guessed or publicity.guessed,
         )
@@ -193,25 +194,39 @@ def case_deadline(case: EnforcementCase) -> Deadline | None:
 
 
 def penalty_decided(case: EnforcementCase) -> bool:
-    """A 行政处罚决定 was made: a case of type 行政处罚, decided with a penalty. Only such a decision has
-    the 7-working-day 公示 of rule ``enforcement.publicity_penalty`` here and a 公示情况, as the
-    indicators (``indicators.PUNISHED``) and the 结案未公示 notice count it; another type's outcome never
-    is a penalty (``models.OUTCOMES_BY_TYPE``), and the type is checked too so no stray row gets one."""
+    """A 行政处罚决定 was made: a case of type 行政处罚, decided with a penalty, as the indicators
+    (``indicators.PUNISHED``) count it; another type's outcome never is a penalty
+    (``models.OUTCOMES_BY_TYPE``), and the type is checked too so no stray row counts."""
     return bool(case.decided_on) and case.case_type == CaseType.PENALTY and case.outcome == Outcome.PENALTY
 
 
+def publicity_rule(case: EnforcementCase) -> tuple[str, str] | None:
+    """The rule and label of the 公示 a decided case owes (国办发〔2018〕118号): a 行政许可 or 行政处罚
+    决定 within 7 working days (``enforcement.publicity_penalty``), any other 执法决定 (行政强制, 行政检查
+    的结论, 不予行政处罚) within 20 (``enforcement.publicity_other``). A 不予行政处罚决定 is not a
+    行政处罚决定 (《行政处罚法》第四十八条 publishes those), so it has the 20; 撤销案件 decides nothing
+    and owes none."""
+    if not case.decided_on or case.outcome in ("", Outcome.REVOKED):
+        return None
+    if case.case_type == CaseType.LICENSE:
+        return "enforcement.publicity_penalty", "公示行政许可决定"
+    if penalty_decided(case):
+        return "enforcement.publicity_penalty", "公示行政处罚决定"
+    return "enforcement.publicity_other", "公示执法决定"
+
+
 def case_derive(case: EnforcementCase) -> None:
-    """A case in the unit's 重大执法决定目录 is major; the 公示 due date of a penalty decision is kept so
-    the publicity indicator counts in SQL, and where its 公示 stands (``publicity_state``) so the list
+    """A case in the unit's 重大执法决定目录 is major; the 公示 due date of its decision is kept so the
+    publicity indicator counts in SQL, and where its 公示 stands (``publicity_state``) so the list
     filters by it and the dashboard counts the cases closed unpublished."""
     if case.major_item_id is not None:
         case.major = True
-    if case.decided_on and penalty_decided(case):
-        case.publicity_due = rule_deadline(
-            "enforcement.publicity_penalty", case.decided_on, case.unit, "公示行政处罚决定"
-        ).due
-    else:
-        case.publicity_due = None
+    published = publicity_rule(case)
+    case.publicity_due = (
+        rule_deadline(published[0], case.decided_on, case.unit, published[1]).due
+        if published is not None and case.decided_on
+        else None
+    )
     case.publicity = publicity_state(case)
 
 

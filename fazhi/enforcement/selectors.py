@@ -274,24 +274,20 @@ def other_handler_problems(case, others: list[Person]) -> list[str]:
     return list(dict.fromkeys(messages))
 
 
-# -- 公示 of penalty decisions (行政执法公示制度) ------------------------------------------------------------
+# -- 公示 of enforcement decisions (行政执法公示制度) --------------------------------------------------
 def closed_unpublished(unit_ids: list[int] | None, year: int) -> QuerySet[EnforcementCase]:
-    """行政处罚 cases (type 行政处罚, decided with a penalty) of the units (every unit: None) filed in
-    ``year`` that were closed with their decision never 公示 (国办发〔2018〕118号: 行政处罚决定 are
-    published within 7 working days, rule ``enforcement.publicity_penalty``). Filed in the year, as the
-    cases register's year filter reads it, so the count and the list it links to agree."""
-    cases = EnforcementCase.objects.filter(
-        publicity=Publicity.CLOSED_UNPUBLISHED, case_type=CaseType.PENALTY, filed_on__year=year
-    )
+    """Cases of the units (every unit: None) filed in ``year`` that were closed with their decision never
+    公示 (国办发〔2018〕118号: 行政许可 and 行政处罚 decisions within 7 working days, others within 20;
+    ``registers.publicity_rule``). Filed in the year, as the cases register's year filter reads it, so
+    the count and the list it links to agree."""
+    cases = EnforcementCase.objects.filter(publicity=Publicity.CLOSED_UNPUBLISHED, filed_on__year=year)
     return cases if unit_ids is None else cases.filter(unit_id__in=unit_ids)
 
 
 def closed_unpublished_notice(unit_ids: list[int] | None, year: int) -> Notice | None:
-    """For the dashboard (the 司法局's view of its units): the year's 行政处罚 cases closed without
-    公示, linked to the cases register filtered the same way (a closed case has no deadline left, so
-    the register's 临期/逾期 alerts do not show it)."""
-    query = urlencode(
-        {"publicity": Publicity.CLOSED_UNPUBLISHED, "case_type": CaseType.PENALTY, "year": year}
-    )
+    """For the dashboard (the 司法局's view of its units): the year's cases closed without the 公示 of
+    their decision, linked to the cases register filtered the same way (a closed case has no deadline
+    left, so the register's 临期/逾期 alerts do not show it)."""
+    query = urlencode({"publicity": Publicity.CLOSED_UNPUBLISHED, "year": year})
     url = f"{reverse('registers:list', args=['enforcement-cases'])}?{query}"
-    return Notice("行政处罚结案未公示", closed_unpublished(unit_ids, year).count(), url, measure="件")
+    return Notice("执法决定结案未公示", closed_unpublished(unit_ids, year).count(), url, measure="件")

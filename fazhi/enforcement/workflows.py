@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from fazhi.core.formats import cn_date
 from fazhi.registers.workflow import Step, Workflow
 
-from .models import CaseStatus, CertificateStatus, Outcome, RecordStatus
+from .models import (
+    EXECUTED_OUTCOMES,
+    UNEXECUTED_OUTCOMES,
+    CaseStatus,
+    CertificateStatus,
+    Outcome,
+    RecordStatus,
+)
 
 
 def _close(certificate, on: date) -> None:
@@ -114,7 +121,8 @@ def _publish(state: str) -> Step:
     return Step(state, "公示", date_field="published_on")
 
 
-# 立案 → 调查取证 → 告知（陈述申辩、听证）→ 法制审核（重大案件必经）→ 决定 → 送达 → 执行 → 结案.
+# 立案 → 调查取证 → 告知（陈述申辩、听证）→ 法制审核（重大案件必经）→ 决定 → 送达 → 执行 → 结案; a case whose
+# outcome has nothing to carry out (``models.UNEXECUTED_OUTCOMES``) goes from 送达 to 结案.
 CASE_WORKFLOW = Workflow(
     states=dict(CaseStatus.choices),
     initial=CaseStatus.FILED,
@@ -133,7 +141,9 @@ CASE_WORKFLOW = Workflow(
             _publish(CaseStatus.DECIDED),
         ),
         CaseStatus.SERVED: (
-            Step(CaseStatus.EXECUTED, "执行", date_field="executed_on"),
+            Step(CaseStatus.EXECUTED, "执行", date_field="executed_on", when=("outcome", EXECUTED_OUTCOMES)),
+            # nothing to 执行 (不予处罚, 不予行政许可, 未发现违法行为, 撤销案件 …): closed after 送达
+            Step(CaseStatus.CLOSED, "结案", date_field="closed_on", when=("outcome", UNEXECUTED_OUTCOMES)),
             _publish(CaseStatus.SERVED),
         ),
         CaseStatus.EXECUTED: (

@@ -63,6 +63,13 @@ def register_problems(spec: Register) -> list[str]:
                 for f in step.fields
                 if _field(model, f) is None
             ]
+            if step.when is not None:
+                when = _field(model, step.when[0])
+                choices = {value for value, _ in (when.flatchoices if when is not None else [])}
+                if when is None or not step.when[1] or not set(step.when[1]) <= choices:
+                    problems.append(
+                        f"step {step.label!r} applies when {step.when[0]!r} is not a choice of it"
+                    )
     for name in spec.natural_key:
         if name not in names:
             problems.append(f"natural key field {name!r} is not a column")

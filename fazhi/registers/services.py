@@ -189,8 +189,16 @@ def _missing(spec: Register, item: Any, step: Step) -> list[str]:
     return [spec.header(f) for f in names if getattr(item, f) in (None, "")]
 
 
+def _not_applicable(spec: Register, item: Any, step: Step) -> str:
+    name = step.when[0] if step.when else ""
+    shown = dict(spec.model_field(name).flatchoices).get(getattr(item, name), getattr(item, name))
+    return f"{spec.header(name)}为“{shown}”的{spec.item_label}不办理“{step.label}”。"
+
+
 def _apply_step(spec: Register, item: Any, step: Step, on: date) -> None:
     """Fill in the step's date, check its required fields, run its legal precondition, move the state."""
+    if not step.applies_to(item):
+        raise ValidationError(_not_applicable(spec, item, step))
     if step.date_field:
         setattr(item, step.date_field, on)
     if missing := _missing(spec, item, step):
@@ -215,7 +223,11 @@ def _replay_path(spec: Register, item: Any, target: str) -> tuple[Step, ...]:
     paths = workflow.paths_to(target)
     if not paths:
         raise ValidationError({"status": f"{spec.item_label}不能处于“{workflow.label(target)}”状态。"})
-    feasible = [p for p in paths if not any(_missing(spec, item, s) for s in p)]
+    applicable = [p for p in paths if all(s.applies_to(item) for s in p)]
+    if not applicable:
+        blocked = next(s for s in paths[0] if not s.applies_to(item))
+        raise ValidationError({"status": _not_applicable(spec, item, blocked)})
+    feasible = [p for p in applicable if not any(_missing(spec, item, s) for s in p)]
 
     def uses(path: tuple[Step, ...]) -> set[str]:
         return {f for s in path for f in s.fields}
@@ -225,11 +237,18 @@ def _replay_path(spec: Register, item: Any, target: str) -> tuple[Step, ...]:
             if wanted <= uses(path):
                 return path
     if feasible:
-        extra = "、".join(spec.header(f) for f in sorted(filled_dates - uses(feasible[0])))
+        unused = filled_dates - uses(feasible[0])
+        extra = "、".join(spec.header(f) for f in sorted(unused))
+        skipped = next(
+            (s for p in paths for s in p if not s.applies_to(item) and s.date_field in unused), None
+        )
+        if skipped is not None:  # the date of a step this item does not take
+            why = _not_applicable(spec, item, skipped).rstrip("。")
+            raise ValidationError({"status": f"{why}，不应有{extra}。"})
         raise ValidationError(
             {"status": f"状态为“{workflow.label(target)}”的{spec.item_label}不应有{extra}（该步骤未办理）。"}
         )
-    shortest = paths[0]
+    shortest = applicable[0]
     missing = list(dict.fromkeys(m for s in shortest for m in _missing(spec, item, s)))
     names = "→".join(f"“{s.label}”" for s in shortest)
     raise ValidationError(
@@ -590,7 +609,8 @@ DUE_FIELDS = ["due_date", "due_label", "due_source", "due_guessed"]
 
 
 def refresh_all_deadlines() -> int:
-    """Recompute every open item's deadline after a rule override or a holiday schedule changed.
+    """Recompute every open item's deadline and derived fields (``Register.derive``: a 公示 or 备案 due
+    date) after a rule override or a holiday schedule changed.
 
     Derived fields only: written with bulk_update, so no audit entry is made for them."""
     with rules_batch():
@@ -609,13 +629,16 @@ def _refresh_all_deadlines() -> int:
             if isinstance(f, models.ForeignKey) and f.name != "responsible"
         ]
         open_items = manager.exclude(status__in=spec.workflow.closed).select_related(*related)
-        batch = []
+        fields = [f for f in spec.model._meta.concrete_fields if not f.primary_key]
+        batch, written = [], set(DUE_FIELDS)
         for item in open_items.iterator(chunk_size=2000):
-            before = tuple(getattr(item, f) for f in DUE_FIELDS)
+            before = [getattr(item, f.attname) for f in fields]
             refresh_deadline(spec, item)
-            if tuple(getattr(item, f) for f in DUE_FIELDS) != before:
+            moved = {f.name for f, was in zip(fields, before, strict=True) if getattr(item, f.attname) != was}
+            if moved:
                 batch.append(item)
-        manager.bulk_update(batch, DUE_FIELDS, batch_size=1000)
+                written |= moved
+        manager.bulk_update(batch, sorted(written), batch_size=1000)
         changed += len(batch)
         if batch:
             _figures_changed(spec, *batch)

@@ -340,11 +340,13 @@ class Maker:
     def walk(self, spec: Register, item: Any, path: tuple[Step, ...], *, start: date = START,
              gap: timedelta = GAP, values: dict[str, Any] | None = None) -> list[date]:  # fmt: skip
         """Take ``path``'s steps one after the other (``values`` are filled in at the steps that ask
-        for them); the dates they were taken on."""
+        for them, and so is the first value of each later step's ``when``, so that it applies); the
+        dates they were taken on."""
+        values = {**{s.when[0]: s.when[1][0] for s in path if s.when}, **(values or {})}
         dates = []
         for i, step in enumerate(path, start=1):
             on = start + i * gap
-            given = {k: v for k, v in (values or {}).items() if k in step.requires}
+            given = {k: v for k, v in values.items() if k in step.requires}
             self.step(spec, item, step, on, **given)
             dates.append(on)
         return dates

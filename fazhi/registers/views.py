@@ -246,7 +246,7 @@ def item_detail(request, key: str, pk: int):
         "children": _children(spec, item),
         "summary": spec.summary(item) if spec.summary else [],
         "links": spec.links(item) if spec.links else [],
-        "steps": spec.workflow.steps_from(item.status) if request.user.can_edit else (),
+        "steps": spec.workflow.steps_for(item) if request.user.can_edit else (),
         "timeline": [
             {"change": t, "to_label": spec.workflow.label(t.to_status)} for t in selectors.timeline(item)
         ],
@@ -364,7 +364,7 @@ def item_transition(request, key: str, pk: int, to: str):
     item = selectors.item_in_scope(spec, pk, request.scope.visible_ids)
     seen = request.POST.get("expected_status") or item.status
     step = spec.workflow.step(seen, to)
-    if step is None:
+    if step is None or not step.applies_to(item):
         messages.error(request, f"“{spec.workflow.label(item.status)}”状态下不能执行该操作。")
         return redirect("registers:detail", key, pk)
     form_class_ = transition_form_class(spec, step)

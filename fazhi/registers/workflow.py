@@ -23,7 +23,10 @@ class Step:
     ``sets`` names the fields the effect fills in, which no edit form may change;
     ``optional`` are fields the step's form offers without requiring them (the effect may);
     ``actor_rule(item, actor)`` refuses a writer who may not take the step (审核 by another than the
-    drafter), raising ValidationError.
+    drafter), raising ValidationError;
+    ``when`` = (field, values) offers the step only to items whose ``field`` holds one of ``values`` (a
+    case decided without a penalty is closed after 送达, with nothing to 执行); the first value is the
+    one a test walk picks.
     """
 
     to: str
@@ -34,6 +37,10 @@ class Step:
     sets: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     actor_rule: Callable[[Any, Any], None] | None = None
+    when: tuple[str, tuple[str, ...]] | None = None
+
+    def applies_to(self, item: Any) -> bool:
+        return self.when is None or getattr(item, self.when[0]) in self.when[1]
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -53,6 +60,10 @@ class Workflow:
 
     def steps_from(self, state: str) -> tuple[Step, ...]:
         return self.steps.get(state, ())
+
+    def steps_for(self, item: Any) -> tuple[Step, ...]:
+        """The steps ``item`` may take now: those from its state that apply to it."""
+        return tuple(s for s in self.steps_from(item.status) if s.applies_to(item))
 
     def step(self, state: str, to: str) -> Step | None:
         return next((s for s in self.steps_from(state) if s.to == to), None)

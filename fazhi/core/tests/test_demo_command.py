@@ -19,7 +19,7 @@ def test_demo_county_is_realistic_and_deterministic(capsys):
     assert "--reset" in capsys.readouterr().err
     assert main(["demo", "--seed", str(SEED), "--if-empty"]) == 0
 
-    assert main(["demo", "--seed", str(SEED), "--reset"]) == 0
+    assert main(["demo", "--seed", str(SEED), "--reset"]) == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert "yfzx" in out and "fazhi@2024" in out
     assert list(Person.objects.order_by("pk").values_list("name", "id_number")[:50]) == first

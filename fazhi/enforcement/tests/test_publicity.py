@@ -1,6 +1,8 @@
-"""公示 of 行政处罚决定 (国办发〔2018〕118号, rule ``enforcement.publicity_penalty``): where each case's 公示
-stands (公示情况, derived on every write), the dashboard's notice of cases closed unpublished with the
-filtered list behind it, and the overdue 公示 of an open case among the register's alerts."""
+"""公示 of enforcement decisions (国办发〔2018〕118号; here 行政处罚决定, rule
+``enforcement.publicity_penalty``, and a 不予行政处罚决定, rule ``enforcement.publicity_other``): where
+each case's 公示 stands (公示情况, derived on every write), the dashboard's notice of cases closed
+unpublished with the filtered list behind it, and the overdue 公示 of an open case among the register's
+alerts."""
 
 import importlib
 from datetime import date
@@ -11,7 +13,14 @@ from django.urls import reverse
 
 from fazhi.core.attention import notices
 from fazhi.enforcement import selectors
-from fazhi.enforcement.models import CaseStatus, CaseType, EnforcementCase, Outcome, Publicity
+from fazhi.enforcement.models import (
+    EXECUTED_OUTCOMES,
+    CaseStatus,
+    CaseType,
+    EnforcementCase,
+    Outcome,
+    Publicity,
+)
 from fazhi.enforcement.registers import CASES
 from fazhi.enforcement.tests.factories import EnforcementCaseFactory
 from fazhi.org.models import UserRole
@@ -53,7 +62,8 @@ def decided(unit, clerk, *, outcome=Outcome.PENALTY, case_type=CaseType.PENALTY,
 
 def closed(case, clerk):
     step(case, CaseStatus.SERVED, clerk, date(2025, 4, 23))
-    step(case, CaseStatus.EXECUTED, clerk, date(2025, 5, 20))
+    if case.outcome in EXECUTED_OUTCOMES:
+        step(case, CaseStatus.EXECUTED, clerk, date(2025, 5, 20))
     step(case, CaseStatus.CLOSED, clerk, date(2025, 5, 30))
     return case
 
@@ -70,8 +80,8 @@ def test_publicity_state_follows_the_case(county, clerk):
     step(in_time, CaseStatus.DECIDED, clerk, date(2025, 4, 29))  # 公示 on the last day
     assert in_time.publicity == Publicity.ON_TIME
     assert EnforcementCase.objects.get(pk=in_time.pk).publicity == Publicity.ON_TIME  # stored
-    excused = decided(office, clerk, outcome=Outcome.NO_PENALTY_MINOR)
-    assert excused.publicity == "" and excused.publicity_due is None  # no 公示 due
+    excused = decided(office, clerk, outcome=Outcome.NO_PENALTY_MINOR)  # not a 行政处罚决定: 20 working days
+    assert (excused.publicity, excused.publicity_due) == (Publicity.PENDING, date(2025, 5, 21))
 
 
 def test_the_dashboard_shows_the_justice_bureau_cases_closed_unpublished(county, clerk, bureau, client):
@@ -82,34 +92,37 @@ def test_the_dashboard_shows_the_justice_bureau_cases_closed_unpublished(county,
     published = closed(decided(office, clerk), clerk)
     step(published, CaseStatus.CLOSED, clerk, date(2025, 6, 5))  # published late: not "never"
     coercion = decided(office, clerk, case_type=CaseType.COERCION, outcome=Outcome.COERCIVE_MEASURE)
-    closed(coercion, clerk)  # not a 行政处罚 case
+    closed(coercion, clerk)  # a 行政强制 decision owes its 公示 too
+    revoked = decided(office, clerk, outcome=Outcome.REVOKED)
+    closed(revoked, clerk)  # 撤销案件 decides nothing to publish
     decided(office, clerk)  # still open: its 公示 is the register's deadline, not this notice
     closed(decided(office, clerk, filed=date(2024, 12, 20)), clerk)  # filed in another year
 
-    assert set(selectors.closed_unpublished(None, 2025)) == {forgotten, other}
-    assert list(selectors.closed_unpublished(subtree_ids(county["changgang"]), 2025)) == [forgotten]
+    assert set(selectors.closed_unpublished(None, 2025)) == {forgotten, other, coercion}
+    assert set(selectors.closed_unpublished(subtree_ids(county["changgang"]), 2025)) == {forgotten, coercion}
     found = {n.label: n for n in notices(subtree_ids(county["county"]), 2025)}
-    assert found["行政处罚结案未公示"].count == 2
+    assert found["执法决定结案未公示"].count == 3
 
     client.force_login(bureau)
     page = client.get(reverse("home"), {"year": 2025}).content.decode()
-    notice = found["行政处罚结案未公示"]
-    assert "行政处罚结案未公示（2025年）" in page and notice.url.replace("&", "&amp;") in page
-    assert ">2件</a>" in page  # cases are counted in 件
+    notice = found["执法决定结案未公示"]
+    assert "执法决定结案未公示（2025年）" in page and notice.url.replace("&", "&amp;") in page
+    assert ">3件</a>" in page  # cases are counted in 件
     listed = client.get(notice.url).content.decode()
-    assert f">{forgotten.number}<" in listed and f">{other.number}<" in listed
-    for number in EnforcementCase.objects.exclude(pk__in=[forgotten.pk, other.pk]).values_list(
+    unpublished = [forgotten, other, coercion]
+    assert all(f">{case.number}<" in listed for case in unpublished)
+    for number in EnforcementCase.objects.exclude(pk__in=[c.pk for c in unpublished]).values_list(
         "number", flat=True
     ):
         assert f">{number}<" not in listed
 
     client.force_login(clerk)  # a township sees its own only
     page = client.get(reverse("home"), {"year": 2025}).content.decode()
-    assert "行政处罚结案未公示（2025年）" in page
+    assert "执法决定结案未公示（2025年）" in page
     listed = client.get(notice.url).content.decode()
     assert f">{forgotten.number}<" in listed and f">{other.number}<" not in listed
     client.force_login(hekou_clerk)
-    assert "行政处罚结案未公示（2024年）" not in client.get(reverse("home"), {"year": 2024}).content.decode()
+    assert "执法决定结案未公示（2024年）" not in client.get(reverse("home"), {"year": 2024}).content.decode()
 
 
 def test_an_open_case_past_its_publicity_deadline_is_overdue_on_the_dashboard(county, clerk):
@@ -139,3 +152,26 @@ def test_the_migration_fills_the_state_of_cases_already_kept(county, clerk):
     migration.fill_publicity(django_apps, None)
     states = dict(EnforcementCase.objects.values_list("pk", "publicity"))
     assert states == {forgotten.pk: Publicity.CLOSED_UNPUBLISHED, pending.pk: Publicity.PENDING}
+
+
+def test_a_local_rule_moves_the_publicity_due_date_of_open_cases(county, clerk):
+    """A county that publishes 行政处罚决定 within 5 working days: the refresh after the override moves
+    the kept 公示期限 (which the indicator counts) with the deadline, not only the deadline."""
+    from fazhi.rules.models import RuleOverride
+    from fazhi.rules.services import forget_overrides
+
+    case = decided(county["changgang_office"], clerk)
+    assert (case.publicity_due, case.due_date) == (date(2025, 4, 29), date(2025, 4, 29))
+    RuleOverride.objects.create(
+        rule_code="enforcement.publicity_penalty", unit=county["county"], value="5", measure="工作日",
+        source="县政府办《行政执法公示办法》", valid_from=date(2025, 1, 1),
+    )  # fmt: skip
+    forget_overrides()
+    assert services.refresh_all_deadlines() >= 1
+    case.refresh_from_db()
+    assert (case.publicity_due, case.due_date, case.due_label) == (
+        date(2025, 4, 27),  # a Sunday worked
+        date(2025, 4, 27),
+        "公示行政处罚决定",
+    )
+    assert case.publicity == Publicity.PENDING

@@ -212,8 +212,12 @@ def test_pages_render_at_a_bounded_cost(spec, county, maker, changgang_user, cli
     for state in dict.fromkeys(states):
         [at] = clones(spec, item, 1, first=100)
         spec.model.objects.filter(pk=at.pk).update(status=state)
+        at.refresh_from_db()
         for step in spec.workflow.steps_from(state):
             url = reverse("registers:transition", args=[spec.key, at.pk, step.to])
+            if not step.applies_to(at):  # not offered to this item: back to its page
+                get(url, status=302)
+                continue
             page, _ = get(url)
             assert step.label in page.content.decode(), (state, step.label)
         spec.model.objects.filter(pk=at.pk).delete()
@@ -516,3 +520,14 @@ def test_the_start_up_check_passes_and_reports_a_misspelt_column():
         assert f"column {typo.field!r} is not a field of {spec.model.__name__}" in problems, spec.key
         assert f"field {column.field!r} is in no column and not excluded" in problems, spec.key
         assert REGISTRY[spec.key] is spec  # the copy was not registered
+
+
+def test_the_start_up_check_reports_a_step_condition_on_no_choice():
+    spec = REGISTRY["enforcement-cases"]
+    steps = {
+        state: tuple(dataclasses.replace(s, when=("outcome", ("no-such",))) if s.when else s for s in steps)
+        for state, steps in spec.workflow.steps.items()
+    }
+    broken = dataclasses.replace(spec, workflow=dataclasses.replace(spec.workflow, steps=steps))
+    assert "step '执行' applies when 'outcome' is not a choice of it" in register_problems(broken)
+    assert register_problems(spec) == []
