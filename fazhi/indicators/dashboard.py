@@ -85,11 +85,12 @@ def manual_coverage(unit: Unit, year: int) -> dict[str, tuple[int, int]]:
     """For each hand-entered indicator: how many of the units that report to ``unit`` (itself and its
     direct subordinates other than villages) entered it in their subtree, of how many — so one
     township's figure is never read as the county's without saying so."""
-    from fazhi.org.selectors import subtree_ids
+    from fazhi.org.selectors import branches_below
 
     reporters = [unit, *unit.children.exclude(level=UnitLevel.VILLAGE)]
-    below = {r.pk: ([r.pk] if r.pk == unit.pk else subtree_ids(r)) for r in reporters}
-    owner = {pk: r for r, pks in below.items() for pk in pks}
+    reporting = {r.pk for r in reporters}
+    owner = {pk: branch for pk, branch in branches_below(unit).items() if branch in reporting}
+    owner[unit.pk] = unit.pk
     entered: dict[str, set[int]] = {}
     for indicator, unit_id in ManualValue.objects.filter(year=year, unit_id__in=list(owner)).values_list(
         "indicator", "unit_id"

@@ -33,6 +33,23 @@ def subtree_ids(unit: Unit) -> list[int]:
         return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
 
 
+def branches_below(unit: Unit) -> dict[int, int]:
+    """Every unit below ``unit``, mapped to the child of ``unit`` it lies under (a child to itself): one
+    recursive query down the parent links, where a subtree query per child would make one each."""
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE down(id, branch, depth) AS (
+            SELECT id, id, 1 FROM {table} WHERE parent_id = %s
+            UNION ALL
+            SELECT u.id, down.branch, down.depth + 1 FROM {table} u
+            JOIN down ON u.parent_id = down.id WHERE down.depth < 64
+        )
+        SELECT id, branch FROM down"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit.pk])
+        return dict(cursor.fetchall())
+
+
 def ancestor_ids(unit: Unit) -> list[int]:
     """``unit`` and the units above it, nearest first (a walk up the parent links: one small query per
     level, where a tree query would visit the whole table)."""

@@ -101,3 +101,16 @@ def test_login_with_wrong_password_shows_chinese_error(client, county):
     assert "请输入一个正确的" in page
     response = client.post("/login/", {"username": "zhang", "password": "pass-word-123"})
     assert response.status_code == 302
+
+
+def test_the_tree_queries_agree(county, django_assert_num_queries):
+    from fazhi.org.selectors import ancestor_chains, branches_below, subtree_ids
+
+    root = county["county"]
+    with django_assert_num_queries(1):
+        branches = branches_below(root)
+    children = [county[k] for k in ("justice", "changgang", "hekou")]
+    assert branches == {pk: child.pk for child in children for pk in subtree_ids(child)}
+    assert set(branches) == set(subtree_ids(root)) - {root.pk}
+    chains = ancestor_chains(list(branches))
+    assert all(chains[pk][-2] == branch for pk, branch in branches.items())  # the child just below the root
