@@ -19,7 +19,9 @@ from .schedules import package_schedules, parse_schedule, schedule_to_dict
 from .signals import schedules_changed
 
 _CACHE_SECONDS = 30.0
-_cache: tuple[float, dict[int, YearSchedule]] | None = None
+# (when read, the schedules, each known year's working days as ordinals: shared by the calendars made
+# from those schedules, so a deadline does not list a year's days again)
+_cache: tuple[float, dict[int, YearSchedule], dict[int, list[int]]] | None = None
 
 
 def _loaded_schedules() -> dict[int, YearSchedule]:
@@ -36,14 +38,18 @@ def _loaded_schedules() -> dict[int, YearSchedule]:
     }
 
 
-def all_schedules() -> dict[int, YearSchedule]:
-    """Package schedules overlaid with loaded ones; cached briefly per process."""
+def _cached() -> tuple[float, dict[int, YearSchedule], dict[int, list[int]]]:
     global _cache
     if _cache is None or time.monotonic() - _cache[0] > _CACHE_SECONDS:
         merged = package_schedules()
         merged.update(_loaded_schedules())
-        _cache = (time.monotonic(), merged)
-    return _cache[1]
+        _cache = (time.monotonic(), merged, {})
+    return _cache
+
+
+def all_schedules() -> dict[int, YearSchedule]:
+    """Package schedules overlaid with loaded ones; cached briefly per process."""
+    return _cached()[1]
 
 
 def invalidate_cache() -> None:
@@ -52,8 +58,10 @@ def invalidate_cache() -> None:
 
 
 def work_calendar(*, strict: bool = True) -> WorkCalendar:
-    """A fresh calendar; with strict=False unknown years are guessed and listed in ``guessed_years``."""
-    return WorkCalendar(all_schedules(), strict=strict)
+    """A fresh calendar; with strict=False unknown years are guessed and listed in ``guessed_years``.
+    Calendars of the same schedules share the working days they have listed (never a guessed year's)."""
+    _, schedules, ordinals = _cached()
+    return WorkCalendar(schedules, strict=strict, _ordinals=ordinals)
 
 
 @transaction.atomic

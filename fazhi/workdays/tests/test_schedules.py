@@ -102,3 +102,19 @@ def test_cli_workdays(argv, expected, capsys):
 def test_cli_bad_date_exits_2(capsys):
     assert main(["workdays", "add", "2024-13-01", "1"]) == 2
     assert "不是 ISO 日期" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_calendars_of_the_same_schedules_share_the_working_days_they_listed():
+    """A deadline does not list a year's working days again (12% of a large demo build did), and a
+    calendar that guessed a year neither shares the guess nor makes another unverified."""
+    first = services.work_calendar()
+    assert first.add_workdays(date(2025, 4, 21), 7) == date(2025, 4, 29)
+    second = services.work_calendar(strict=False)
+    assert 2025 in second._ordinals and second._ordinals is first._ordinals
+    second.add_workdays(date(2099, 1, 5), 3)
+    assert not second.verified
+    third = services.work_calendar(strict=False)
+    assert 2099 not in third._ordinals and third.verified
+    services.invalidate_cache()  # a schedule loaded: the listed days go with the old schedules
+    assert 2025 not in services.work_calendar()._ordinals
