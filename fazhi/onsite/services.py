@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -159,6 +159,7 @@ def record_visit(
         )
         if earlier is not None:
             return earlier, False
+        _hold_quiet_periods(chain)
         period, flagged = selectors.quiet_flag(reason, selectors.quiet_periods_on(enterprise, day, chain))
         visit = Visit(
             enterprise=enterprise,
@@ -180,6 +181,22 @@ def record_visit(
             stamp_actor(visit, actor)
             visit.co_officers.set(others)
     return visit, True
+
+
+def _hold_quiet_periods(chain: list[int]) -> None:
+    """Keep the quiet periods of the units in ``chain`` (an enterprise's unit and those above it) from
+    changing until this transaction ends: a period saved or removed meanwhile would re-flag the visits
+    it covers without seeing the one being written. Visits share the units' rows; a change to a period
+    locks its unit's row (``_lock_periods_of``). SQLite needs neither: its transactions are IMMEDIATE,
+    one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {Unit._meta.db_table} WHERE id = ANY(%s) FOR SHARE", [chain])
+
+
+def _lock_periods_of(*unit_ids: int) -> None:
+    """Wait for the visits being written under these units' quiet periods (``_hold_quiet_periods``)."""
+    list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values_list("pk"))
 
 
 def _check_manager(actor: User, unit: Unit, scope_ids: list[int]) -> None:
@@ -214,6 +231,8 @@ def save_quiet_period(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        stored = QuietPeriod.objects.filter(pk=period.pk).values_list("unit_id", flat=True).first()
+        _lock_periods_of(period.unit_id, *([stored] if stored else []))  # a period moved: both areas
         if period.pk is None:
             period.created_by = actor
             before: set[int] = set()
@@ -234,6 +253,7 @@ def delete_quiet_period(period: QuietPeriod, *, actor: User, scope_ids: list[int
     are flagged again without it (another period may still cover them). Returns how many changed."""
     _check_manager(actor, period.unit, scope_ids)
     with transaction.atomic():
+        _lock_periods_of(period.unit_id)
         locked = QuietPeriod.objects.select_for_update().filter(pk=period.pk).first()
         if locked is None:
             raise ValidationError("该企业安静期已被删除。")

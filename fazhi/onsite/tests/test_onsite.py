@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
 import segno
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -603,3 +606,38 @@ def test_a_joint_inspection_finds_officers_of_other_units_on_the_scan_page(world
     assert list(recorded.co_officers.all()) == [joint["law"]] and recorded.unit == world["market"]
     refused = client.post(url, {"reason": "complaint", "co_officers": [joint["hekou"].pk]}).content.decode()
     assert "同行执法人员不在可选范围内" in refused and Visit.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visit_written_while_a_quiet_period_is_declared_is_flagged(world, monkeypatch):
+    """The visit has read the periods (none yet) when the county declares one covering it: the
+    declaration waits for the visit, then flags it. Without the wait the visit would stay unflagged,
+    the declaration having looked for the visits it covers before this one was written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serializes writers with BEGIN IMMEDIATE")
+    read, declared = threading.Event(), []
+    periods_on = selectors.quiet_periods_on
+
+    def slow_read(*args):
+        found = periods_on(*args)
+        read.set()
+        time.sleep(0.5)  # the declaration starts meanwhile
+        return found
+
+    monkeypatch.setattr(selectors, "quiet_periods_on", slow_read)
+
+    def declare() -> None:
+        read.wait(10)
+        try:
+            declared.append(quiet(world, allowed=["random"]))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=declare)
+    thread.start()
+    try:
+        scanned, _ = visit(world)  # a 投诉举报 check, not allowed by the period
+    finally:
+        thread.join()
+    assert declared and Visit.objects.get(pk=scanned.pk).flagged
+    assert Visit.objects.get(pk=scanned.pk).quiet_period == declared[0]
