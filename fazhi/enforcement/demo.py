@@ -335,9 +335,8 @@ def _cases(ctx: DemoContext, rng: random.Random, by_unit: dict[int, list[Certifi
                 made.append((STEP_OF[to], on))
                 if to == CaseStatus.DECIDED:
                     _decide(case, item, items, rng)
-                    # 公示 within 7 working days of a 行政处罚决定, 20 of a 不予处罚决定; a few late
-                    late = 12 if case.outcome == Outcome.PENALTY else 32
-                    published = on + timedelta(days=rng.randint(1, late))
+                    # 公示 within 7 working days of the decision (给予 or 不予行政处罚); a few late
+                    published = on + timedelta(days=rng.randint(1, 12))
                     if published <= today and rng.random() < 0.9 and not stalled:
                         case.published_on = published
             cases.append(case)

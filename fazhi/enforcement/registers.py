@@ -150,8 +150,13 @@ DECISION_RULES: dict[str, tuple[str, str]] = {
     CaseType.PENALTY: ("penalty.decision", "作出行政处罚决定"),  # 《行政处罚法》第六十条
     CaseType.LICENSE: ("licensing.decision", "作出行政许可决定"),  # 《行政许可法》第四十二条
 }
-SERVICE_RULES: dict[tuple[str, str | None], tuple[str, str]] = {
-    (CaseType.PENALTY, None): ("penalty.service", "送达行政处罚决定书"),  # 《行政处罚法》第六十一条
+SERVICE_RULES: dict[tuple[str, str], tuple[str, str]] = {
+    # 《行政处罚法》第六十一条 (a 不予行政处罚决定书 is served the same way); 撤销案件 serves no decision
+    (CaseType.PENALTY, Outcome.PENALTY): ("penalty.service", "送达行政处罚决定书"),
+    **{
+        (CaseType.PENALTY, outcome): ("penalty.service", "送达不予行政处罚决定书")
+        for outcome in (Outcome.NO_PENALTY_MINOR, Outcome.NO_PENALTY_FIRST, Outcome.NO_PENALTY_OTHER)
+    },
     # 《行政许可法》第四十四条
     (CaseType.LICENSE, Outcome.LICENSE_GRANTED): ("licensing.certificate", "颁发、送达行政许可证件"),
 }
@@ -169,7 +174,7 @@ def case_deadline(case: EnforcementCase) -> Deadline | None:
         return rule_deadline(decision[0], case.filed_on, case.unit, decision[1]) if decision else None
     if case.decided_on is None or case.status == CaseStatus.CLOSED:
         return None
-    served = SERVICE_RULES.get((case.case_type, None)) or SERVICE_RULES.get((case.case_type, case.outcome))
+    served = SERVICE_RULES.get((case.case_type, case.outcome))
     service = (
         rule_deadline(served[0], case.decided_on, case.unit, served[1])
         if served is not None and case.served_on is None
@@ -201,17 +206,19 @@ def penalty_decided(case: EnforcementCase) -> bool:
 
 
 def publicity_rule(case: EnforcementCase) -> tuple[str, str] | None:
-    """The rule and label of the 公示 a decided case owes (国办发〔2018〕118号): a 行政许可 or 行政处罚
-    决定 within 7 working days (``enforcement.publicity_penalty``), any other 执法决定 (行政强制, 行政检查
-    的结论, 不予行政处罚) within 20 (``enforcement.publicity_other``). A 不予行政处罚决定 is not a
-    行政处罚决定 (《行政处罚法》第四十八条 publishes those), so it has the 20; 撤销案件 decides nothing
-    and owes none."""
+    """The rule and label of the 公示 a decided case owes (国办发〔2018〕118号: "行政许可、行政处罚的执法
+    决定信息要在执法决定作出之日起7个工作日内公开", other 执法决定 within 20): the decision of a 行政许可
+    case (准予 or 不予, 《行政许可法》第三十八条) or of a 行政处罚 case (给予 or 不予行政处罚, 《行政处罚法》
+    第五十七条) within 7 working days (``enforcement.publicity_penalty``), that of a 行政强制 or the
+    conclusion of a 行政检查 within 20 (``enforcement.publicity_other``); 撤销案件 decides nothing and
+    owes none."""
     if not case.decided_on or case.outcome in ("", Outcome.REVOKED):
         return None
     if case.case_type == CaseType.LICENSE:
         return "enforcement.publicity_penalty", "公示行政许可决定"
-    if penalty_decided(case):
-        return "enforcement.publicity_penalty", "公示行政处罚决定"
+    if case.case_type == CaseType.PENALTY:
+        label = "公示行政处罚决定" if case.outcome == Outcome.PENALTY else "公示不予行政处罚决定"
+        return "enforcement.publicity_penalty", label
     return "enforcement.publicity_other", "公示执法决定"
 
 

@@ -191,12 +191,17 @@ def _hold_quiet_periods(chain: list[int]) -> None:
     one writer at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {Unit._meta.db_table} WHERE id = ANY(%s) FOR SHARE", [chain])
+            cursor.execute(
+                f"SELECT id FROM {Unit._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR SHARE", [chain]
+            )
 
 
 def _lock_periods_of(*unit_ids: int) -> None:
-    """Wait for the visits being written under these units' quiet periods (``_hold_quiet_periods``)."""
-    list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values_list("pk"))
+    """Wait for the visits being written under these units' quiet periods (``_hold_quiet_periods``):
+    FOR NO KEY UPDATE, which conflicts with their FOR SHARE but not with rows that merely point at the
+    units (their foreign key checks take FOR KEY SHARE), in id order as the visits take them."""
+    rows = Unit.objects.select_for_update(no_key=True).filter(pk__in=unit_ids).order_by("pk")
+    list(rows.values_list("pk"))
 
 
 def _check_manager(actor: User, unit: Unit, scope_ids: list[int]) -> None:
@@ -253,7 +258,8 @@ def delete_quiet_period(period: QuietPeriod, *, actor: User, scope_ids: list[int
     are flagged again without it (another period may still cover them). Returns how many changed."""
     _check_manager(actor, period.unit, scope_ids)
     with transaction.atomic():
-        _lock_periods_of(period.unit_id)
+        stored = QuietPeriod.objects.filter(pk=period.pk).values_list("unit_id", flat=True).first()
+        _lock_periods_of(*([stored] if stored else []))
         locked = QuietPeriod.objects.select_for_update().filter(pk=period.pk).first()
         if locked is None:
             raise ValidationError("该企业安静期已被删除。")

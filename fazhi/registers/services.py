@@ -189,16 +189,23 @@ def _missing(spec: Register, item: Any, step: Step) -> list[str]:
     return [spec.header(f) for f in names if getattr(item, f) in (None, "")]
 
 
-def _not_applicable(spec: Register, item: Any, step: Step) -> str:
+def step_refusal(spec: Register, item: Any, step: Step) -> str:
+    """Why ``step`` does not apply to ``item`` (its ``when``), in the clerk's words."""
     name = step.when[0] if step.when else ""
     shown = dict(spec.model_field(name).flatchoices).get(getattr(item, name), getattr(item, name))
     return f"{spec.header(name)}为“{shown}”的{spec.item_label}不办理“{step.label}”。"
 
 
+def _may_apply(item: Any, step: Step) -> bool:
+    """The step applies to the item, or may once the field its ``when`` reads is filled in (an import
+    row without it is then told to fill it in, not that the step does not apply)."""
+    return step.applies_to(item) or (step.when is not None and getattr(item, step.when[0]) in (None, ""))
+
+
 def _apply_step(spec: Register, item: Any, step: Step, on: date) -> None:
     """Fill in the step's date, check its required fields, run its legal precondition, move the state."""
     if not step.applies_to(item):
-        raise ValidationError(_not_applicable(spec, item, step))
+        raise ValidationError(step_refusal(spec, item, step))
     if step.date_field:
         setattr(item, step.date_field, on)
     if missing := _missing(spec, item, step):
@@ -223,10 +230,10 @@ def _replay_path(spec: Register, item: Any, target: str) -> tuple[Step, ...]:
     paths = workflow.paths_to(target)
     if not paths:
         raise ValidationError({"status": f"{spec.item_label}不能处于“{workflow.label(target)}”状态。"})
-    applicable = [p for p in paths if all(s.applies_to(item) for s in p)]
+    applicable = [p for p in paths if all(_may_apply(item, s) for s in p)]
     if not applicable:
         blocked = next(s for s in paths[0] if not s.applies_to(item))
-        raise ValidationError({"status": _not_applicable(spec, item, blocked)})
+        raise ValidationError({"status": step_refusal(spec, item, blocked)})
     feasible = [p for p in applicable if not any(_missing(spec, item, s) for s in p)]
 
     def uses(path: tuple[Step, ...]) -> set[str]:
@@ -243,7 +250,7 @@ def _replay_path(spec: Register, item: Any, target: str) -> tuple[Step, ...]:
             (s for p in paths for s in p if not s.applies_to(item) and s.date_field in unused), None
         )
         if skipped is not None:  # the date of a step this item does not take
-            why = _not_applicable(spec, item, skipped).rstrip("。")
+            why = step_refusal(spec, item, skipped).rstrip("。")
             raise ValidationError({"status": f"{why}，不应有{extra}。"})
         raise ValidationError(
             {"status": f"状态为“{workflow.label(target)}”的{spec.item_label}不应有{extra}（该步骤未办理）。"}

@@ -364,7 +364,10 @@ def item_transition(request, key: str, pk: int, to: str):
     item = selectors.item_in_scope(spec, pk, request.scope.visible_ids)
     seen = request.POST.get("expected_status") or item.status
     step = spec.workflow.step(seen, to)
-    if step is None or not step.applies_to(item):
+    if step is not None and not step.applies_to(item):
+        messages.error(request, services.step_refusal(spec, item, step))
+        return redirect("registers:detail", key, pk)
+    if step is None:
         messages.error(request, f"“{spec.workflow.label(item.status)}”状态下不能执行该操作。")
         return redirect("registers:detail", key, pk)
     form_class_ = transition_form_class(spec, step)

@@ -107,6 +107,10 @@ class Workflow:
             for step in steps:
                 if source not in self.states or step.to not in self.states:
                     errors.append(f"step {source!r} → {step.to!r} names an unknown state")
+            targets = [step.to for step in steps]  # a step is found by its source and target
+            errors += [
+                f"two steps {source!r} → {to!r}" for to in sorted(set(targets)) if targets.count(to) > 1
+            ]
         errors += [f"closed state {s!r} is not a state" for s in self.closed if s not in self.states]
         unreachable = [s for s in self.states if s != self.initial and not self.paths_to(s)]
         errors += [f"state {s!r} cannot be reached from {self.initial!r}" for s in unreachable]

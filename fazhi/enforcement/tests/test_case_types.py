@@ -1,7 +1,7 @@
 """处理结果 by 案件类型 (issue 13 §2): each type decides with its own outcomes (行政许可: 准予/不予行政许可;
 行政强制: 采取/不采取行政强制措施; 行政检查: 未发现违法行为/责令改正/移送立案查处; 撤销案件 for every type),
 a wrong pairing is refused with a message naming both on every entry path and by the database, and each
-decision owes its 公示 (国办发〔2018〕118号): a 行政许可 or 行政处罚决定 within 7 working days
+decision owes its 公示 (国办发〔2018〕118号): a 行政许可 or 行政处罚 case's within 7 working days
 (``enforcement.publicity_penalty``), any other within 20 (``enforcement.publicity_other``)."""
 
 import importlib
@@ -33,6 +33,7 @@ from fazhi.org.selectors import visible_unit_ids
 from fazhi.org.tests.factories import UserFactory
 from fazhi.registers import excel, services
 from fazhi.registers.spec import Column
+from fazhi.registers.testing import timeline_of
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,8 @@ def notified(office, clerk, case_type):
 
 def test_each_type_is_decided_with_its_own_outcomes(county, office, clerk):
     """Every outcome of every type is accepted by the 决定 step, and its 公示期限 is the decision's: 7
-    working days for a 行政许可 or 行政处罚决定, 20 for any other, none for 撤销案件."""
+    working days for a 行政许可 or 行政处罚 case's (准予/不予, 给予/不予), 20 for any other, none for
+    撤销案件."""
     first = ListItemFactory(unit=county["county"], start=date(2024, 1, 2), kind=ListKind.NO_PENALTY)
     seen = set()
     for case_type, outcomes in OUTCOMES_BY_TYPE.items():
@@ -83,7 +85,7 @@ def test_each_type_is_decided_with_its_own_outcomes(county, office, clerk):
             )
             if outcome == Outcome.REVOKED:
                 due = None
-            elif case_type == CaseType.LICENSE or outcome == Outcome.PENALTY:
+            elif case_type in (CaseType.LICENSE, CaseType.PENALTY):
                 due = IN_7_WORKDAYS
             else:
                 due = IN_20_WORKDAYS
@@ -326,23 +328,20 @@ def test_the_import_replays_a_closed_case_without_execution(office, clerk):
         "不应有执行完毕日期。"
     ]
     assert not EnforcementCase.objects.filter(number__startswith="罚").exists()
+    undecided = {**row("罚3", ""), h["outcome"]: ""}  # told to fill in the outcome, not that 结案 is barred
+    with pytest.raises(excel.ImportFailed) as failed:
+        excel.import_workbook(CASES, _workbook([undecided]), "案件.xlsx", actor=clerk, scope_ids=scope)
+    assert failed.value.messages[0].startswith("第2行「状态」：状态为“已结案”须依次办理")
+    assert failed.value.messages[0].endswith("请填写：处理结果。")
     (item,) = excel.import_workbook(
         CASES, _workbook([row("罚1", "")]), "案件.xlsx", actor=clerk, scope_ids=scope
     )
     assert (item.status, item.executed_on, item.closed_on) == (CaseStatus.CLOSED, None, date(2025, 5, 6))
 
 
-def test_the_migration_clears_the_execution_of_a_case_with_nothing_to_carry_out(office, clerk):
-    """A 不予处罚 case that passed 执行 before 0007 (its row written here past the constraint, as it was then)
-    gets back to 已送达 with its 执行日期 cleared and said in its 备注; a penalty's 执行 stays."""
-    excused = notified(office, clerk, CaseType.PENALTY)
-    step(excused, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.NO_PENALTY_MINOR)
-    step(excused, CaseStatus.SERVED, clerk, date(2025, 4, 23))
-    fined = notified(office, clerk, CaseType.PENALTY)
-    step(fined, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.PENALTY)
-    step(fined, CaseStatus.SERVED, clerk, date(2025, 4, 23))
-    step(fined, CaseStatus.EXECUTED, clerk, date(2025, 5, 6))
-    with connection.cursor() as cursor:  # the constraint is dropped in the test's transaction only
+def _past_the_constraint(update) -> None:
+    """Write rows as they were before 0007's constraint (dropped in the test's transaction only)."""
+    with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = ON")
         else:
@@ -351,16 +350,56 @@ def test_the_migration_clears_the_execution_of_a_case_with_nothing_to_carry_out(
                 "ALTER TABLE enforcement_enforcementcase DROP CONSTRAINT case_executed_needs_outcome"
             )
         try:
-            EnforcementCase.objects.filter(pk=excused.pk).update(
-                status="executed", executed_on=date(2025, 5, 6)
-            )
+            update()
         finally:
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+def test_the_migration_clears_the_execution_of_a_case_with_nothing_to_carry_out(office, clerk):
+    """A 不予处罚 case that passed 执行 before 0007 gets back to 已送达 with its 执行日期 cleared, said in its
+    备注 and its timeline; a penalty's 执行 stays."""
+    excused = notified(office, clerk, CaseType.PENALTY)
+    step(excused, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.NO_PENALTY_MINOR)
+    step(excused, CaseStatus.SERVED, clerk, date(2025, 4, 23))
+    fined = notified(office, clerk, CaseType.PENALTY)
+    step(fined, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.PENALTY)
+    step(fined, CaseStatus.SERVED, clerk, date(2025, 4, 23))
+    step(fined, CaseStatus.EXECUTED, clerk, date(2025, 5, 6))
+    _past_the_constraint(
+        lambda: EnforcementCase.objects.filter(pk=excused.pk).update(
+            status="executed", executed_on=date(2025, 5, 6)
+        )
+    )
     migration = importlib.import_module("fazhi.enforcement.migrations.0007_case_executed_needs_outcome")
     migration.clear_execution(django_apps, None)
     excused.refresh_from_db()
     assert (excused.status, excused.executed_on, excused.version) == (CaseStatus.SERVED, None, 6)
     assert "已删除执行日期（原为2025年5月6日）" in excused.note and "请办理结案" in excused.note
+    last = timeline_of(excused)[-1]
+    assert last[:3] == ("executed", "served", "系统升级：无须执行")
     fined.refresh_from_db()
     assert (fined.status, fined.executed_on, fined.note) == (CaseStatus.EXECUTED, date(2025, 5, 6), "")
+
+
+def test_the_migration_gives_the_decisions_kept_their_publicity(office, clerk):
+    """Cases decided before every decision owed 公示 get their 公示期限, 公示情况 and next deadline."""
+    coercion = notified(office, clerk, CaseType.COERCION)
+    step(coercion, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.COERCIVE_MEASURE)
+    closed = notified(office, clerk, CaseType.LICENSE)
+    step(closed, CaseStatus.DECIDED, clerk, DECIDED, outcome=Outcome.LICENSE_REFUSED)
+    step(closed, CaseStatus.SERVED, clerk, date(2025, 4, 23))
+    step(closed, CaseStatus.CLOSED, clerk, date(2025, 4, 24))
+    cleared = {"publicity_due": None, "publicity": "", "due_date": None, "due_label": "", "due_source": ""}
+    EnforcementCase.objects.update(**cleared)  # as 0006 left them
+    migration = importlib.import_module("fazhi.enforcement.migrations.0007_case_executed_needs_outcome")
+    migration.settle_publicity(django_apps, None)
+    coercion.refresh_from_db()
+    assert (coercion.publicity_due, coercion.publicity) == (IN_20_WORKDAYS, "pending")
+    assert (coercion.due_date, coercion.due_label) == (IN_20_WORKDAYS, "公示执法决定")
+    closed.refresh_from_db()
+    assert (closed.publicity_due, closed.publicity, closed.due_date) == (
+        IN_7_WORKDAYS,
+        "closed_unpublished",
+        None,
+    )

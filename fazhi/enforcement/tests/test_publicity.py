@@ -1,5 +1,5 @@
-"""公示 of enforcement decisions (国办发〔2018〕118号; here 行政处罚决定, rule
-``enforcement.publicity_penalty``, and a 不予行政处罚决定, rule ``enforcement.publicity_other``): where
+"""公示 of enforcement decisions (国办发〔2018〕118号; here those of 行政处罚 cases, rule
+``enforcement.publicity_penalty``, and of a 行政强制, ``enforcement.publicity_other``): where
 each case's 公示 stands (公示情况, derived on every write), the dashboard's notice of cases closed
 unpublished with the filtered list behind it, and the overdue 公示 of an open case among the register's
 alerts."""
@@ -80,8 +80,11 @@ def test_publicity_state_follows_the_case(county, clerk):
     step(in_time, CaseStatus.DECIDED, clerk, date(2025, 4, 29))  # 公示 on the last day
     assert in_time.publicity == Publicity.ON_TIME
     assert EnforcementCase.objects.get(pk=in_time.pk).publicity == Publicity.ON_TIME  # stored
-    excused = decided(office, clerk, outcome=Outcome.NO_PENALTY_MINOR)  # not a 行政处罚决定: 20 working days
-    assert (excused.publicity, excused.publicity_due) == (Publicity.PENDING, date(2025, 5, 21))
+    excused = decided(office, clerk, outcome=Outcome.NO_PENALTY_MINOR)  # a 行政处罚 case's decision too
+    assert (excused.publicity, excused.publicity_due) == (Publicity.PENDING, date(2025, 4, 29))
+    assert excused.due_label == "送达并公示不予行政处罚决定"
+    withdrawn = decided(office, clerk, outcome=Outcome.REVOKED)  # nothing to serve nor publish
+    assert (withdrawn.publicity, withdrawn.publicity_due, withdrawn.due_date) == ("", None, None)
 
 
 def test_the_dashboard_shows_the_justice_bureau_cases_closed_unpublished(county, clerk, bureau, client):
