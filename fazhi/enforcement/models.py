@@ -378,8 +378,17 @@ class EnforcementCase(RegisterItem):
         indexes = [
             models.Index(fields=["unit", "decided_on", "outcome"], name="case_figures"),
             models.Index(fields=["published_on"], name="case_published"),  # the public 公示 page
-            # the dashboard's 结案未公示 notice and the list filtered by 公示情况
-            models.Index(fields=["publicity", "unit", "filed_on"], name="case_publicity"),
+            # the dashboard's 结案未公示 notice (a year of every unit, or of a few) and the list filtered
+            # by 公示情况: read from the index alone
+            models.Index(fields=["publicity", "filed_on", "unit"], name="case_publicity_year"),
+            # the dashboard's count of overdue and 临期 cases (only open cases have a due date): read from
+            # the index alone on PostgreSQL, where a table of 10⁶ cases was scanned whole (90 ms)
+            models.Index(
+                fields=["due_date"],
+                include=["status", "id", "unit"],
+                condition=models.Q(due_date__isnull=False),
+                name="case_due_open",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="case_number_unique_in_unit"),
