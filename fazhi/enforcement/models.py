@@ -295,6 +295,7 @@ CASE_DATES = [
     ("served_on", "decided_on"),
     ("executed_on", "served_on"),
     ("closed_on", "executed_on"),
+    ("closed_on", "served_on"),  # closed after 送达 when nothing is carried out
     ("published_on", "decided_on"),
 ]
 

@@ -117,8 +117,9 @@ _DECIDE = Step(
 
 
 def _publish(state: str) -> Step:
-    """公示 of the decision (行政执法公示制度), recorded in whichever state the case is in by then."""
-    return Step(state, "公示", date_field="published_on")
+    """公示 of the decision (行政执法公示制度), recorded once, in whichever state the case is in by then
+    (taken again, it would replace the date the 公示及时率 counts)."""
+    return Step(state, "公示", date_field="published_on", when=("published_on", (None,)))
 
 
 # 立案 → 调查取证 → 告知（陈述申辩、听证）→ 法制审核（重大案件必经）→ 决定 → 送达 → 执行 → 结案; a case whose

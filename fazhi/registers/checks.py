@@ -66,7 +66,8 @@ def register_problems(spec: Register) -> list[str]:
             if step.when is not None:
                 when = _field(model, step.when[0])
                 choices = {value for value, _ in (when.flatchoices if when is not None else [])}
-                if when is None or not step.when[1] or not set(step.when[1]) <= choices:
+                wanted = set(step.when[1]) - {None, ""}  # None: while the field is empty
+                if when is None or not step.when[1] or not wanted <= choices:
                     problems.append(
                         f"step {step.label!r} applies when {step.when[0]!r} is not a choice of it"
                     )

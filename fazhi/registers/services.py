@@ -192,19 +192,25 @@ def _missing(spec: Register, item: Any, step: Step) -> list[str]:
 def step_refusal(spec: Register, item: Any, step: Step) -> str:
     """Why ``step`` does not apply to ``item`` (its ``when``), in the clerk's words."""
     name = step.when[0] if step.when else ""
-    shown = dict(spec.model_field(name).flatchoices).get(getattr(item, name), getattr(item, name))
+    value = getattr(item, name)
+    if isinstance(value, date):
+        return f"该{spec.item_label}已有{spec.header(name)}（{cn_date(value)}），不再办理“{step.label}”。"
+    shown = dict(spec.model_field(name).flatchoices).get(value, value)
     return f"{spec.header(name)}为“{shown}”的{spec.item_label}不办理“{step.label}”。"
 
 
 def _may_apply(item: Any, step: Step) -> bool:
-    """The step applies to the item, or may once the field its ``when`` reads is filled in (an import
-    row without it is then told to fill it in, not that the step does not apply)."""
-    return step.applies_to(item) or (step.when is not None and getattr(item, step.when[0]) in (None, ""))
+    """In a replay, on the item's final values: the step applies; or it fills the field its ``when``
+    reads (公示 while no 公示日期 is recorded: the row holds the date this step recorded); or that field
+    is not filled in yet (the row is then told to fill it in, not that the step does not apply)."""
+    if step.applies_to(item) or step.when is None:
+        return True
+    return step.when[0] in step.fields or getattr(item, step.when[0]) in (None, "")
 
 
-def _apply_step(spec: Register, item: Any, step: Step, on: date) -> None:
+def _apply_step(spec: Register, item: Any, step: Step, on: date, *, replaying: bool = False) -> None:
     """Fill in the step's date, check its required fields, run its legal precondition, move the state."""
-    if not step.applies_to(item):
+    if not (_may_apply(item, step) if replaying else step.applies_to(item)):
         raise ValidationError(step_refusal(spec, item, step))
     if step.date_field:
         setattr(item, step.date_field, on)
@@ -303,7 +309,7 @@ def prepare_new(
             on = getattr(item, step.date_field) if step.date_field else last
             before = item.status
             try:
-                _apply_step(spec, item, step, on)
+                _apply_step(spec, item, step, on, replaying=True)
             except ValidationError as exc:
                 raise ValidationError({"status": [f"“{step.label}”：{m}" for m in exc.messages]}) from None
             pending.changes.append((before, step.to, step.label, on if step.date_field else None))

@@ -25,8 +25,8 @@ class Step:
     ``actor_rule(item, actor)`` refuses a writer who may not take the step (审核 by another than the
     drafter), raising ValidationError;
     ``when`` = (field, values) offers the step only to items whose ``field`` holds one of ``values`` (a
-    case decided without a penalty is closed after 送达, with nothing to 执行); the first value is the
-    one a test walk picks.
+    case decided without a penalty is closed after 送达, with nothing to 执行; None: while the field is
+    empty, a step taken once, like 公示); the first value is the one a test walk picks.
     """
 
     to: str
@@ -37,7 +37,7 @@ class Step:
     sets: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     actor_rule: Callable[[Any, Any], None] | None = None
-    when: tuple[str, tuple[str, ...]] | None = None
+    when: tuple[str, tuple[str | None, ...]] | None = None
 
     def applies_to(self, item: Any) -> bool:
         return self.when is None or getattr(item, self.when[0]) in self.when[1]

@@ -278,6 +278,9 @@ def test_a_case_with_nothing_to_carry_out_is_closed_after_service(office, clerk)
     assert refused.value.messages == [
         "处理结果为“不予处罚（违法行为轻微并及时改正）”的行政执法案件不办理“执行”。"
     ]
+    with pytest.raises(ValidationError) as early:  # 结案 before 送达 (the path without 执行 checks it too)
+        step(excused, CaseStatus.CLOSED, clerk, date(2025, 4, 22))
+    assert "结案日期" in early.value.messages[0] and "送达" in early.value.messages[0]
     step(excused, CaseStatus.CLOSED, clerk, date(2025, 5, 6))
     assert (excused.status, excused.executed_on, excused.closed_on) == (
         CaseStatus.CLOSED,
@@ -333,10 +336,10 @@ def test_the_import_replays_a_closed_case_without_execution(office, clerk):
         excel.import_workbook(CASES, _workbook([undecided]), "案件.xlsx", actor=clerk, scope_ids=scope)
     assert failed.value.messages[0].startswith("第2行「状态」：状态为“已结案”须依次办理")
     assert failed.value.messages[0].endswith("请填写：处理结果。")
-    (item,) = excel.import_workbook(
-        CASES, _workbook([row("罚1", "")]), "案件.xlsx", actor=clerk, scope_ids=scope
-    )
+    published = {**row("罚1", ""), excel.header(CASES, Column("published_on")): "2025-04-25"}
+    (item,) = excel.import_workbook(CASES, _workbook([published]), "案件.xlsx", actor=clerk, scope_ids=scope)
     assert (item.status, item.executed_on, item.closed_on) == (CaseStatus.CLOSED, None, date(2025, 5, 6))
+    assert (item.published_on, item.publicity) == (date(2025, 4, 25), "on_time")  # its 公示 replayed once
 
 
 def _past_the_constraint(update) -> None:

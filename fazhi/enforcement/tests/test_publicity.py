@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from fazhi.core.attention import notices
@@ -178,3 +179,20 @@ def test_a_local_rule_moves_the_publicity_due_date_of_open_cases(county, clerk):
         "公示行政处罚决定",
     )
     assert case.publicity == Publicity.PENDING
+
+
+def test_a_decision_is_published_once(county, clerk):
+    """公示 is offered until it is recorded, then no more: taken again it would replace the date the
+    公示及时率 counts (an on-time 公示 turned late by a second click)."""
+    case = decided(county["changgang_office"], clerk)
+    assert "公示" in [s.label for s in CASES.workflow.steps_for(case)]
+    step(case, CaseStatus.DECIDED, clerk, date(2025, 4, 25))
+    assert (case.published_on, case.publicity) == (date(2025, 4, 25), Publicity.ON_TIME)
+    assert [s.label for s in CASES.workflow.steps_for(case)] == ["送达"]
+    with pytest.raises(ValidationError) as refused:
+        step(case, CaseStatus.DECIDED, clerk, date(2025, 5, 20))
+    assert refused.value.messages == ["该行政执法案件已有公示日期（2025年4月25日），不再办理“公示”。"]
+    step(case, CaseStatus.SERVED, clerk, date(2025, 4, 28))
+    assert "公示" not in [s.label for s in CASES.workflow.steps_for(case)]
+    stored = EnforcementCase.objects.get(pk=case.pk)
+    assert (stored.published_on, stored.publicity) == (date(2025, 4, 25), Publicity.ON_TIME)
