@@ -14,6 +14,7 @@ from fazhi.rules.services import effective_rule
 
 from . import workflows
 from .models import (
+    OUTCOMES_BY_TYPE,
     CaseRecord,
     CaseStatus,
     CaseType,
@@ -393,5 +394,6 @@ CASES = register(
         derive=case_derive,
         summary=case_summary,
         check_related=case_check_related,
+        choices_for=lambda case, name: OUTCOMES_BY_TYPE.get(case.case_type) if name == "outcome" else None,
     )
 )

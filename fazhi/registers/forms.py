@@ -225,6 +225,11 @@ def transition_form_class(spec: Register, step: Step) -> type[forms.Form]:
             scope_fields(self, spec.model, scope_ids, instance)
             if not self.is_bound:
                 self.fields["expected_status"].initial = instance.status
+            for name, field in self.fields.items():
+                offered = spec.choices_for(instance, name) if spec.choices_for else None
+                if offered is not None and isinstance(field, forms.ChoiceField):
+                    every: list[tuple[str, str]] = list(field.choices)  # type: ignore[arg-type]
+                    field.choices = [(v, label) for v, label in every if v == "" or v in offered]
 
     return TransitionForm
 

@@ -76,6 +76,9 @@ class Register:
     # column, given or stored), run by item_create/item_update and the import after ``validate`` and
     # before anything is written; raises ValidationError (every officer of a case holds a 执法证).
     check_related: Callable[[Any, dict[str, list]], None] | None = None
+    # The values a step's form offers for a choice field of this item (None: all of them), so a clerk
+    # is not offered what the services would refuse (a 行政处罚 case's outcomes, not a 行政许可's).
+    choices_for: Callable[[Any, str], tuple[str, ...] | None] | None = None
     # Items of a unit may be linked by the items of the units below it as well as by those in the
     # writer's scope (a county's 裁量基准, relied on by its departments' and townships' cases).
     linkable_below: bool = False

@@ -406,3 +406,14 @@ def test_the_migration_gives_the_decisions_kept_their_publicity(office, clerk):
         "closed_unpublished",
         None,
     )
+
+
+def test_the_decision_form_offers_the_outcomes_of_the_case_type(office, clerk, client):
+    from django.urls import reverse
+
+    client.force_login(clerk)
+    for case_type, outcomes in OUTCOMES_BY_TYPE.items():
+        case = notified(office, clerk, case_type)
+        page = client.get(reverse("registers:transition", args=[CASES.key, case.pk, CaseStatus.DECIDED]))
+        offered = {o.label for o in Outcome if f">{o.label}</option>" in page.content.decode()}
+        assert offered == {Outcome(o).label for o in outcomes}, case_type
