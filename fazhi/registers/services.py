@@ -619,6 +619,7 @@ def refresh_deadline(spec: Register, item: Any) -> None:
 
 
 DUE_FIELDS = ["due_date", "due_label", "due_source", "due_guessed"]
+REFRESH_CHUNK = 2000  # open items recomputed (and locked) per transaction
 
 
 def refresh_all_deadlines() -> int:
@@ -641,20 +642,31 @@ def _refresh_all_deadlines() -> int:
             for f in spec.model._meta.concrete_fields
             if isinstance(f, models.ForeignKey) and f.name != "responsible"
         ]
-        open_items = manager.exclude(status__in=spec.workflow.closed).select_related(*related)
+        open_items = manager.exclude(status__in=spec.workflow.closed)
+        ids = list(open_items.order_by("pk").values_list("pk", flat=True))
         fields = [f for f in spec.model._meta.concrete_fields if not f.primary_key]
-        batch, written = [], set(DUE_FIELDS)
-        for item in open_items.iterator(chunk_size=2000):
-            before = [getattr(item, f.attname) for f in fields]
-            refresh_deadline(spec, item)
-            moved = {f.name for f, was in zip(fields, before, strict=True) if getattr(item, f.attname) != was}
-            if moved:
-                batch.append(item)
-                written |= moved
-        manager.bulk_update(batch, sorted(written), batch_size=1000)
-        changed += len(batch)
-        if batch:
-            _figures_changed(spec, *batch)
+        for start in range(0, len(ids), REFRESH_CHUNK):
+            # the rows are locked while recomputed and written: a step taken meanwhile (a 公示 recorded)
+            # waits, then derives its own fields from what this wrote, and this never writes back a
+            # value read before the step
+            with transaction.atomic():
+                chunk = open_items.filter(pk__in=ids[start : start + REFRESH_CHUNK]).select_related(*related)
+                batch, written = [], set(DUE_FIELDS)
+                for item in chunk.select_for_update(of=("self",)):
+                    before = [getattr(item, f.attname) for f in fields]
+                    refresh_deadline(spec, item)
+                    moved = {
+                        f.name
+                        for f, was in zip(fields, before, strict=True)
+                        if getattr(item, f.attname) != was
+                    }
+                    if moved:
+                        batch.append(item)
+                        written |= moved
+                if batch:
+                    manager.bulk_update(batch, sorted(written), batch_size=1000)
+                    _figures_changed(spec, *batch)
+                changed += len(batch)
     return changed
 
 

@@ -5,11 +5,14 @@ unpublished with the filtered list behind it, and the overdue 公示 of an open 
 alerts."""
 
 import importlib
+import threading
+import time
 from datetime import date
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from fazhi.core.attention import notices
@@ -196,3 +199,41 @@ def test_a_decision_is_published_once(county, clerk):
     assert "公示" not in [s.label for s in CASES.workflow.steps_for(case)]
     stored = EnforcementCase.objects.get(pk=case.pk)
     assert (stored.published_on, stored.publicity) == (date(2025, 4, 25), Publicity.ON_TIME)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publicity_recorded_during_a_deadline_refresh_is_kept(county, clerk, monkeypatch):
+    """The refresh has read the case (unpublished) when a clerk records its 公示: the clerk's step waits
+    for the refresh's rows, so the refresh never writes back the 待公示 it read over the 按期公示."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serializes writers with BEGIN IMMEDIATE")
+    case = decided(county["changgang_office"], clerk)
+    # the refresh has something to write: the deadline and the 公示情况 (as a migration might leave them)
+    EnforcementCase.objects.filter(pk=case.pk).update(due_date=None, due_label="", publicity="")
+    read = threading.Event()
+    refresh = services.refresh_deadline
+
+    def slow_refresh(spec, item):
+        refresh(spec, item)
+        if spec is CASES:
+            read.set()
+            time.sleep(0.5)  # the clerk records the 公示 meanwhile
+
+    monkeypatch.setattr(services, "refresh_deadline", slow_refresh)
+
+    def run() -> None:
+        try:
+            services.refresh_all_deadlines()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        read.wait(10)
+        step(EnforcementCase.objects.get(pk=case.pk), CaseStatus.DECIDED, clerk, date(2025, 4, 25))
+    finally:
+        thread.join()
+    stored = EnforcementCase.objects.get(pk=case.pk)
+    assert (stored.published_on, stored.publicity) == (date(2025, 4, 25), Publicity.ON_TIME)
+    assert (stored.due_label, stored.due_date) == ("送达行政处罚决定书", date(2025, 4, 29))  # no 公示 left
