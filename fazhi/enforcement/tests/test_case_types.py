@@ -27,6 +27,7 @@ from fazhi.enforcement.models import (
 )
 from fazhi.enforcement.registers import CASES
 from fazhi.enforcement.tests.factories import EnforcementCaseFactory
+from fazhi.enforcement.tests.factories import case_step as step
 from fazhi.indicators.engine import compute
 from fazhi.org.models import UserRole
 from fazhi.org.selectors import visible_unit_ids
@@ -51,12 +52,6 @@ def office(county):
 @pytest.fixture
 def clerk(county):
     return UserFactory(unit=county["changgang"], role=UserRole.OPERATOR, username="changgang-case-types")
-
-
-def step(case, to, clerk, on, **values):
-    return services.item_transition(
-        CASES, case, to, actor=clerk, scope_ids=visible_unit_ids(clerk), on=on, values=values
-    )
 
 
 def notified(office, clerk, case_type):

@@ -17,6 +17,7 @@ from fazhi.enforcement.tests.factories import (
     MajorCatalogueItemFactory,
     certified_officer,
 )
+from fazhi.enforcement.tests.factories import case_step as step
 from fazhi.indicators.engine import compute
 from fazhi.org.models import UserRole
 from fazhi.org.selectors import visible_unit_ids
@@ -56,12 +57,6 @@ def basis(county):
 
 def new_case(office, clerk, **values):
     return EnforcementCaseFactory(unit=office, start=FILED, actor=clerk, **values)
-
-
-def step(case, to, clerk, on, **values):
-    return services.item_transition(
-        CASES, case, to, actor=clerk, scope_ids=visible_unit_ids(clerk), on=on, values=values
-    )
 
 
 def to_notified(case, clerk):

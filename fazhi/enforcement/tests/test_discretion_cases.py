@@ -14,6 +14,7 @@ from fazhi.discretion.tests.factories import DiscretionItemFactory, ListItemFact
 from fazhi.enforcement.models import CaseRecord, CaseStatus, EnforcementCase, Outcome, RecordKind, RecordStep
 from fazhi.enforcement.registers import CASES, case_summary
 from fazhi.enforcement.tests.factories import EnforcementCaseFactory, certified_officer
+from fazhi.enforcement.tests.factories import case_step as step
 from fazhi.indicators.engine import compute
 from fazhi.org.models import UserRole
 from fazhi.org.selectors import visible_unit_ids
@@ -58,12 +59,6 @@ def notified(office, clerk, **values):
     step(case, CaseStatus.INVESTIGATING, clerk, date(2025, 3, 20))
     step(case, CaseStatus.NOTIFIED, clerk, date(2025, 4, 1))
     return case
-
-
-def step(case, to, clerk, on, **values):
-    return services.item_transition(
-        CASES, case, to, actor=clerk, scope_ids=visible_unit_ids(clerk), on=on, values=values
-    )
 
 
 def refused_decision(case, clerk, **values) -> str:

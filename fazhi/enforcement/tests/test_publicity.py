@@ -27,8 +27,9 @@ from fazhi.enforcement.models import (
 )
 from fazhi.enforcement.registers import CASES
 from fazhi.enforcement.tests.factories import EnforcementCaseFactory
+from fazhi.enforcement.tests.factories import case_step as step
 from fazhi.org.models import UserRole
-from fazhi.org.selectors import subtree_ids, visible_unit_ids
+from fazhi.org.selectors import subtree_ids
 from fazhi.org.tests.factories import UserFactory
 from fazhi.registers import services
 from fazhi.registers.selectors import open_alerts
@@ -48,12 +49,6 @@ def clerk(county):
 def bureau(county):
     """A user of the county's 司法局 level: sees every unit of the county."""
     return UserFactory(unit=county["county"], role=UserRole.UNIT_ADMIN, username="county-justice")
-
-
-def step(case, to, clerk, on, **values):
-    return services.item_transition(
-        CASES, case, to, actor=clerk, scope_ids=visible_unit_ids(clerk), on=on, values=values
-    )
 
 
 def decided(unit, clerk, *, outcome=Outcome.PENALTY, case_type=CaseType.PENALTY, filed=FILED):
