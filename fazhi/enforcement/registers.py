@@ -199,13 +199,6 @@ def case_deadline(case: EnforcementCase) -> Deadline | None:
     return min(service, publicity, key=lambda d: d.due)
 
 
-def penalty_decided(case: EnforcementCase) -> bool:
-    """A 行政处罚决定 was made: a case of type 行政处罚, decided with a penalty, as the indicators
-    (``indicators.PUNISHED``) count it; another type's outcome never is a penalty
-    (``models.OUTCOMES_BY_TYPE``), and the type is checked too so no stray row counts."""
-    return bool(case.decided_on) and case.case_type == CaseType.PENALTY and case.outcome == Outcome.PENALTY
-
-
 def publicity_rule(case: EnforcementCase) -> tuple[str, str] | None:
     """The rule and label of the 公示 a decided case owes (国办发〔2018〕118号: "行政许可、行政处罚的执法
     决定信息要在执法决定作出之日起7个工作日内公开", other 执法决定 within 20): the decision of a 行政许可

@@ -196,12 +196,14 @@ def _hold_quiet_periods(chain: list[int]) -> None:
             )
 
 
-def _lock_periods_of(*unit_ids: int) -> None:
-    """Wait for the visits being written under these units' quiet periods (``_hold_quiet_periods``):
-    FOR NO KEY UPDATE, which conflicts with their FOR SHARE but not with rows that merely point at the
-    units (their foreign key checks take FOR KEY SHARE), in id order as the visits take them."""
-    rows = Unit.objects.select_for_update(no_key=True).filter(pk__in=unit_ids).order_by("pk")
-    list(rows.values_list("pk"))
+def _lock_periods_of(period: QuietPeriod) -> None:
+    """Wait for the visits being written under the period's unit, as stored and as given (a period moved
+    covers both areas; ``_hold_quiet_periods``): FOR NO KEY UPDATE, which conflicts with their FOR SHARE
+    but not with rows that merely point at the units (their foreign key checks take FOR KEY SHARE), in
+    id order as the visits take them."""
+    stored = QuietPeriod.objects.filter(pk=period.pk).values_list("unit_id", flat=True).first()
+    rows = Unit.objects.select_for_update(no_key=True).filter(pk__in={period.unit_id, stored} - {None})
+    list(rows.order_by("pk").values_list("pk"))
 
 
 def _check_manager(actor: User, unit: Unit, scope_ids: list[int]) -> None:
@@ -236,8 +238,7 @@ def save_quiet_period(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        stored = QuietPeriod.objects.filter(pk=period.pk).values_list("unit_id", flat=True).first()
-        _lock_periods_of(period.unit_id, *([stored] if stored else []))  # a period moved: both areas
+        _lock_periods_of(period)
         if period.pk is None:
             period.created_by = actor
             before: set[int] = set()
@@ -258,8 +259,7 @@ def delete_quiet_period(period: QuietPeriod, *, actor: User, scope_ids: list[int
     are flagged again without it (another period may still cover them). Returns how many changed."""
     _check_manager(actor, period.unit, scope_ids)
     with transaction.atomic():
-        stored = QuietPeriod.objects.filter(pk=period.pk).values_list("unit_id", flat=True).first()
-        _lock_periods_of(*([stored] if stored else []))
+        _lock_periods_of(period)
         locked = QuietPeriod.objects.select_for_update().filter(pk=period.pk).first()
         if locked is None:
             raise ValidationError("该企业安静期已被删除。")
