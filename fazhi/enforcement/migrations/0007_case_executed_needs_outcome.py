@@ -12,8 +12,8 @@ bumped (an edit form opened before is refused).
 **公示 of every decision.** Before, only a 行政处罚 case decided with a penalty had a 公示期限. Now every
 decision but 撤销案件 has one (``registers.publicity_rule``, 国办发〔2018〕118号). ``settle_publicity``
 gives the decided cases without one their 公示期限, 公示情况 and (while open) their next deadline, as
-every write derives them. It runs the project's rules and working days (``rule_deadline``,
-``case_deadline``) on the rows of this migration's state: a later migration that changes the tables
+every write derives them. It runs the register's own derivation (``refresh_deadline``: the project's
+rules and working days) on the rows of this migration's state: a later migration that changes the tables
 those read (rules.RuleOverride, workdays.WorkdaySchedule) runs after this one.
 """
 
@@ -55,19 +55,12 @@ def settle_publicity(apps, schema_editor):
     )
     if not unsettled:
         return
-    from fazhi.enforcement.registers import case_deadline, publicity_rule, publicity_state
-    from fazhi.registers.deadlines import rule_deadline
+    from fazhi.enforcement.registers import CASES
+    from fazhi.registers.services import DUE_FIELDS, refresh_deadline
 
     for case in unsettled:
-        code, label = publicity_rule(case)
-        case.publicity_due = rule_deadline(code, case.decided_on, case.unit, label).due
-        case.publicity = publicity_state(case)
-        deadline = case_deadline(case) if case.status != "closed" else None
-        case.due_date = deadline.due if deadline else None
-        case.due_label = deadline.label if deadline else ""
-        case.due_source = deadline.source if deadline else ""
-        case.due_guessed = deadline.guessed if deadline else False
-        case.save(update_fields=["publicity_due", "publicity", "due_date", "due_label", "due_source", "due_guessed"])
+        refresh_deadline(CASES, case)  # as every write derives them: 公示期限, 公示情况, the next deadline
+        case.save(update_fields=["major", "publicity_due", "publicity", *DUE_FIELDS])
 
 
 class Migration(migrations.Migration):
