@@ -462,3 +462,21 @@ def timeline_of(item: Any) -> list[tuple[str, str, str, date | None]]:
 
 def personal_data_columns(spec: Register) -> list[str]:
     return [c.field for c in spec.columns if isinstance(spec.model_field(c.field), PersonalDataField)]
+
+
+def template_workbook(spec: Register, rows: list[dict[str, Any]]) -> bytes:
+    """The register's own import template with ``rows`` typed into its first sheet, each a dict of
+    header → cell (a header a row leaves out stays empty)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from . import excel
+
+    book = load_workbook(io.BytesIO(excel.template_bytes(spec)))
+    heads = [c.value for c in book.worksheets[0][1]]
+    for row in rows:
+        book.worksheets[0].append([row.get(h, "") for h in heads])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -2,14 +2,12 @@
 framework (every row or none, by row and column), 废止, and the items of a county offered to the units
 below it."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from openpyxl import load_workbook
 
 from fazhi.discretion.models import DiscretionItem, ItemStatus, ListItem, ListKind, Tier
 from fazhi.discretion.registers import DISCRETION_ITEMS, LIST_ITEMS
@@ -19,6 +17,7 @@ from fazhi.org.selectors import visible_unit_ids
 from fazhi.org.tests.factories import UnitFactory, UserFactory
 from fazhi.registers import excel, services
 from fazhi.registers.selectors import link_choices
+from fazhi.registers.testing import template_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +25,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def county_user(county):
     return UserFactory(unit=county["county"], role=UserRole.OPERATOR, username="county-basis")
-
-
-def workbook(spec, rows) -> bytes:
-    book = load_workbook(io.BytesIO(excel.template_bytes(spec)))
-    heads = [c.value for c in book.worksheets[0][1]]
-    for row in rows:
-        book.worksheets[0].append([row.get(h, "") for h in heads])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def tier_row(number, tier, low, high):
@@ -57,7 +46,7 @@ def tier_row(number, tier, low, high):
 
 def test_an_xlsx_of_tiers_is_imported_whole_or_not_at_all(county, county_user):
     scope = visible_unit_ids(county_user)
-    bad = workbook(
+    bad = template_workbook(
         DISCRETION_ITEMS,
         [
             tier_row("124-1", "一般", 50000, 70000),
@@ -71,7 +60,7 @@ def test_an_xlsx_of_tiers_is_imported_whole_or_not_at_all(county, county_user):
     assert any("第3行" in m and "罚款上限（80000元）不能低于罚款下限（90000元）" in m for m in messages)
     assert any("第4行「情节」" in m and "不是可选值" in m for m in messages)
     assert not DiscretionItem.objects.exists()
-    good = workbook(
+    good = template_workbook(
         DISCRETION_ITEMS,
         [
             tier_row("124-1", "一般", 50000, 70000),
@@ -90,7 +79,7 @@ def test_an_xlsx_of_tiers_is_imported_whole_or_not_at_all(county, county_user):
 
 
 def test_a_list_is_imported_with_its_kind(county, county_user):
-    data = workbook(
+    data = template_workbook(
         LIST_ITEMS,
         [
             {

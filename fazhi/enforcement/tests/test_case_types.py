@@ -5,14 +5,12 @@ decision owes its 公示 (国办发〔2018〕118号): a 行政许可 or 行政�
 (``enforcement.publicity_penalty``), any other within 20 (``enforcement.publicity_other``)."""
 
 import importlib
-import io
 from datetime import date
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from openpyxl import load_workbook
 
 from fazhi.discretion.models import ListKind
 from fazhi.discretion.tests.factories import ListItemFactory
@@ -34,7 +32,7 @@ from fazhi.org.selectors import visible_unit_ids
 from fazhi.org.tests.factories import UserFactory
 from fazhi.registers import excel, services
 from fazhi.registers.spec import Column
-from fazhi.registers.testing import timeline_of
+from fazhi.registers.testing import template_workbook, timeline_of
 
 pytestmark = pytest.mark.django_db
 
@@ -175,16 +173,6 @@ def test_an_inspection_owes_the_publicity_of_its_conclusion_within_twenty_workin
     assert figures["penalty_cases"].value == 1
 
 
-def _workbook(rows: list[dict[str, str]]) -> bytes:
-    book = load_workbook(io.BytesIO(excel.template_bytes(CASES)))
-    heads = [c.value for c in book.worksheets[0][1]]
-    for row in rows:
-        book.worksheets[0].append([row.get(h, "") for h in heads])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_the_import_refuses_a_wrong_pairing_by_row(office, clerk):
     draft = EnforcementCaseFactory.build(unit=office, start=FILED)
     h = {f: excel.header(CASES, Column(f)) for f in ("unit", "number", "case_type", "party_kind")}
@@ -211,11 +199,12 @@ def test_the_import_refuses_a_wrong_pairing_by_row(office, clerk):
             h["status"]: "已决定",
         }
 
-    data = _workbook(
+    data = template_workbook(
+        CASES,
         [
             row("检1", CaseType.INSPECTION, Outcome.NO_VIOLATION),
             row("检2", CaseType.INSPECTION, Outcome.PENALTY),
-        ]
+        ],
     )
     scope = visible_unit_ids(clerk)
     with pytest.raises(excel.ImportFailed) as failed:
@@ -225,7 +214,7 @@ def test_the_import_refuses_a_wrong_pairing_by_row(office, clerk):
         "应为“未发现违法行为”“责令改正”“移送立案查处”或“撤销案件”。"
     ]
     assert not EnforcementCase.objects.filter(number__startswith="检").exists()
-    good = _workbook([row("检1", CaseType.INSPECTION, Outcome.NO_VIOLATION)])
+    good = template_workbook(CASES, [row("检1", CaseType.INSPECTION, Outcome.NO_VIOLATION)])
     (item,) = excel.import_workbook(CASES, good, "案件.xlsx", actor=clerk, scope_ids=scope)
     assert (item.case_type, item.outcome, item.publicity_due) == (
         CaseType.INSPECTION,
@@ -319,8 +308,8 @@ def test_the_import_replays_a_closed_case_without_execution(office, clerk):
 
     scope = visible_unit_ids(clerk)
     with pytest.raises(excel.ImportFailed) as failed:
-        excel.import_workbook(CASES, _workbook([row("罚1", ""), row("罚2", "2025-04-30")]), "案件.xlsx",
-                              actor=clerk, scope_ids=scope)  # fmt: skip
+        data = template_workbook(CASES, [row("罚1", ""), row("罚2", "2025-04-30")])
+        excel.import_workbook(CASES, data, "案件.xlsx", actor=clerk, scope_ids=scope)
     assert failed.value.messages == [
         "第3行「状态」：处理结果为“不予处罚（违法行为轻微并及时改正）”的行政执法案件不办理“执行”，"
         "不应有执行完毕日期。"
@@ -328,11 +317,13 @@ def test_the_import_replays_a_closed_case_without_execution(office, clerk):
     assert not EnforcementCase.objects.filter(number__startswith="罚").exists()
     undecided = {**row("罚3", ""), h["outcome"]: ""}  # told to fill in the outcome, not that 结案 is barred
     with pytest.raises(excel.ImportFailed) as failed:
-        excel.import_workbook(CASES, _workbook([undecided]), "案件.xlsx", actor=clerk, scope_ids=scope)
+        data = template_workbook(CASES, [undecided])
+        excel.import_workbook(CASES, data, "案件.xlsx", actor=clerk, scope_ids=scope)
     assert failed.value.messages[0].startswith("第2行「状态」：状态为“已结案”须依次办理")
     assert failed.value.messages[0].endswith("请填写：处理结果。")
     published = {**row("罚1", ""), excel.header(CASES, Column("published_on")): "2025-04-25"}
-    (item,) = excel.import_workbook(CASES, _workbook([published]), "案件.xlsx", actor=clerk, scope_ids=scope)
+    data = template_workbook(CASES, [published])
+    (item,) = excel.import_workbook(CASES, data, "案件.xlsx", actor=clerk, scope_ids=scope)
     assert (item.status, item.executed_on, item.closed_on) == (CaseStatus.CLOSED, None, date(2025, 5, 6))
     assert (item.published_on, item.publicity) == (date(2025, 4, 25), "on_time")  # its 公示 replayed once
 
